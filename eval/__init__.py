@@ -1,0 +1,1 @@
+"""Scoring: reads predictions and gold only, never the extractor, so re-scoring needs no model."""

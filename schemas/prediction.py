@@ -1,0 +1,52 @@
+"""One line of `predictions.jsonl`: the contract between extraction, the service and the eval.
+
+It lives in `schemas/` so the eval can read predictions without importing the extractor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.records import ArticleRecord
+
+
+class RejectedItem(BaseModel):
+    """A fact the model proposed that grounding refused, kept so nothing is silently lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_type: str = Field(description="Field name of the list it would have joined, e.g. 'figures'.")
+    item: dict[str, Any] = Field(description="The proposed record as the model gave it.")
+    reason: str = Field(description="Why it was rejected, for a reviewer.")
+
+
+class Usage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    retries: int = 0
+    reasks: int = 0
+
+
+class PredictionLine(BaseModel):
+    """Everything a run says about one document; `error` set means `record` is absent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    source_sha256: str
+    record: ArticleRecord | None = None
+    rejected: list[RejectedItem] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = 0.0
+    provider: str = ""
+    model: str = ""
+    prompt_id: str = ""
+    prompt_sha256: str = ""
+    config_sha256: str = ""
+    error: str | None = None

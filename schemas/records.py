@@ -1,0 +1,310 @@
+"""Schema v1: what one news article about Chinese electronics brands in India yields.
+
+Field descriptions are written as instructions to the model, because the JSON schema carries
+them into the prompt. Validators normalise only what is unambiguous (whitespace, case of codes)
+and reject the rest with a message naming the field and the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from schemas.codes import ISO_COUNTRIES, ISO_CURRENCIES
+from schemas.vocab import (
+    CompanyRole,
+    ExportStatus,
+    FigureMetric,
+    FigureUnit,
+    GroundingKind,
+    Modality,
+    OrganizationKind,
+    PartnershipKind,
+    PartnershipStatus,
+    ProductCategory,
+)
+
+SCHEMA_VERSION = "1.0.0"
+
+_SPACE = re.compile(r"\s+")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def collapse_space(value: str) -> str:
+    """Collapse runs of whitespace: the one normalisation of free text that never changes meaning."""
+    return _SPACE.sub(" ", value).strip()
+
+
+def _text(value: str) -> str:
+    cleaned = collapse_space(value)
+    if not cleaned:
+        raise ValueError("must not be empty or whitespace only")
+    return cleaned
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in ISO_COUNTRIES:
+        raise ValueError(f"unknown ISO 3166-1 alpha-2 country code {value!r}")
+    return code
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if code not in ISO_CURRENCIES:
+        raise ValueError(f"unknown ISO 4217 currency code {value!r}")
+    return code
+
+
+def _partial_date(value: str) -> str:
+    text = value.strip()
+    match = _PARTIAL_DATE.match(text)
+    if match is None:
+        raise ValueError(f"date {value!r} is not ISO YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"impossible date {value!r}: {exc}") from None
+    return text
+
+
+def _verbatim(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or whitespace only")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+# Verbatim text keeps its inner spacing: grounding must find it character for character.
+Verbatim = Annotated[str, AfterValidator(_verbatim)]
+Country = Annotated[str, AfterValidator(_country)]
+Currency = Annotated[str, AfterValidator(_currency)]
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+
+
+def _span_ok(span: tuple[int, int] | None, field: str) -> None:
+    if span is not None and not 0 <= span[0] <= span[1]:
+        raise ValueError(f"{field} {list(span)!r} must satisfy 0 <= start <= end")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Grounded(_Model):
+    """Base of every fact: the evidence the model quotes, and where grounding found it."""
+
+    evidence: Verbatim = Field(
+        description=(
+            "Copy, character for character, the shortest stretch of the article that states "
+            "this fact. Do not paraphrase, translate or join separate sentences."
+        )
+    )
+    span: tuple[int, int] | None = Field(
+        default=None,
+        description="Leave empty: filled by the grounding step with [start, end) offsets.",
+    )
+    grounding: GroundingKind | None = Field(
+        default=None, description="Leave empty: filled by the grounding step."
+    )
+
+    @model_validator(mode="after")
+    def _check_span(self) -> Self:
+        _span_ok(self.span, "span")
+        return self
+
+
+class Article(_Model):
+    """Metadata of the page's main article (not a fact, so it carries no evidence)."""
+
+    title: Text | None = Field(default=None, description="The headline as printed, if the page shows one.")
+    outlet: Text | None = Field(default=None, description="The publication, if the page names it.")
+    published: PartialDate | None = Field(
+        default=None, description="Publication date as ISO YYYY-MM-DD, or YYYY-MM / YYYY if partial."
+    )
+    dateline: Text | None = Field(
+        default=None, description="The place in the dateline that opens the story, e.g. 'Kolkata'."
+    )
+    main_span: tuple[int, int] | None = Field(
+        default=None, description="[start, end) character offsets of the main article in the page."
+    )
+
+    @model_validator(mode="after")
+    def _check_span(self) -> Self:
+        _span_ok(self.main_span, "main_span")
+        return self
+
+
+class Company(Grounded):
+    name: Text = Field(description="The fullest form of the company's name used in the article.")
+    aliases: list[Text] = Field(
+        default_factory=list, description="Other forms of the name the article uses, verbatim."
+    )
+    country: Country | None = Field(
+        default=None,
+        description=(
+            "Headquarters country as an ISO 3166-1 alpha-2 code, only where the article states "
+            "or marks it ('Chinese' is CN, 'Indian' is IN); otherwise leave empty."
+        ),
+    )
+    roles: list[CompanyRole] = Field(
+        min_length=1, description="What the company does in this story."
+    )
+    parent: Text | None = Field(
+        default=None,
+        description="Name of the parent company, only where the article says so.",
+    )
+
+
+class Organization(Grounded):
+    name: Text = Field(description="The fullest form of the organization's name in the article.")
+    aliases: list[Text] = Field(default_factory=list, description="Other forms used, verbatim.")
+    kind: OrganizationKind = Field(description="What sort of body it is (not a company).")
+    country: Country | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 code where stated or marked."
+    )
+
+
+class Person(Grounded):
+    name: Text = Field(description="The person's name as written.")
+    title: Text | None = Field(default=None, description="Job title as written, if given.")
+    organization: Text | None = Field(
+        default=None, description="Name of the company or organization the person speaks for."
+    )
+
+
+class Partnership(Grounded):
+    brand: Text = Field(description="Name of the brand owner (as in companies) whose goods are made.")
+    partner: Text = Field(description="Name of the partner company (as in companies) doing the work.")
+    kind: PartnershipKind
+    status: PartnershipStatus = Field(description="Status as of the article's date.")
+    products: list[ProductCategory] = Field(
+        default_factory=list, description="Product categories the partnership covers, if stated."
+    )
+    facility_location: Text | None = Field(
+        default=None, description="Where the work is done, as written, if stated."
+    )
+    export_markets: list[Text] = Field(
+        default_factory=list, description="Export destinations of this partnership, as written."
+    )
+
+
+class ExportActivity(Grounded):
+    exporter: Text = Field(description="Who exports: a company name, or the group as written.")
+    origin_country: Country = Field(description="ISO 3166-1 alpha-2 code of where goods ship from.")
+    destinations: list[Text] = Field(
+        default_factory=list, description="Destinations as written, e.g. 'West Asia', 'the US'."
+    )
+    products: list[ProductCategory] = Field(default_factory=list)
+    status: ExportStatus = Field(description="planned, started (new), or ongoing.")
+
+
+class Figure(Grounded):
+    metric: FigureMetric
+    subject: Text = Field(description="Who or what the number is about, e.g. 'Oppo Mobiles India'.")
+    value: float = Field(
+        description=(
+            "The number in base units: '₹272 crore' is 2720000000; 'US$5.9 billion' is "
+            "5900000000; '55%' is 55; '18,000 stores' is 18000."
+        )
+    )
+    unit: FigureUnit
+    currency: Currency | None = Field(
+        default=None, description="ISO 4217 code when unit is currency (₹/Rs/rupees is INR)."
+    )
+    raw: Text = Field(description="The amount exactly as written, e.g. '₹272 crore'.")
+    period: Text | None = Field(default=None, description="Period as written, e.g. 'FY24', '2026'.")
+    modality: Modality = Field(
+        default=Modality.ASSERTED,
+        description="asserted (a result), expected (forecast or plan), hedged (estimate, 'about').",
+    )
+    source: Text | None = Field(
+        default=None, description="Whom the article credits for the number, if anyone."
+    )
+
+    @model_validator(mode="after")
+    def _check_amount(self) -> Self:
+        if self.value < 0 and self.unit in (FigureUnit.CURRENCY, FigureUnit.COUNT):
+            raise ValueError(
+                f"value {self.value!r} must not be negative for unit {self.unit.value!r}"
+                f" (raw {self.raw!r}); only a percent or multiple change may fall below zero"
+            )
+        if self.unit is FigureUnit.CURRENCY and self.currency is None:
+            raise ValueError(f"currency is required when unit is currency (raw {self.raw!r})")
+        if self.unit is not FigureUnit.CURRENCY and self.currency is not None:
+            raise ValueError(f"currency {self.currency!r} given but unit is {self.unit.value!r}")
+        return self
+
+
+class Program(Grounded):
+    name: Text = Field(description="The program or policy's name as written.")
+    country: Country | None = Field(default=None, description="ISO code of the country running it.")
+    beneficiaries: list[Text] = Field(
+        default_factory=list, description="Companies the article names as beneficiaries."
+    )
+
+
+class Quote(Grounded):
+    speaker: Text = Field(description="Who is quoted, by name as written.")
+    text: Verbatim = Field(description="The quoted words, verbatim, without the quote marks.")
+
+
+RECORD_TYPES: dict[str, type[Grounded]] = {
+    "companies": Company,
+    "organizations": Organization,
+    "people": Person,
+    "partnerships": Partnership,
+    "export_activities": ExportActivity,
+    "figures": Figure,
+    "programs": Program,
+    "quotes": Quote,
+}
+
+
+class ArticleRecord(_Model):
+    """One root record per article: everything its main story states, each fact grounded."""
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Leave as given.")
+    doc_id: Text = Field(description="The document id (the seed file's stem).")
+    article: Article = Field(default_factory=Article)
+    companies: list[Company] = Field(default_factory=list)
+    organizations: list[Organization] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    partnerships: list[Partnership] = Field(default_factory=list)
+    export_activities: list[ExportActivity] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    programs: list[Program] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+
+    def company_names(self) -> set[str]:
+        """Every form (name and alias) a reference may use, case-folded."""
+        names = {c.name.casefold() for c in self.companies}
+        names.update(a.casefold() for c in self.companies for a in c.aliases)
+        return names
+
+    def dangling_references(self) -> list[str]:
+        """References to companies not listed in `companies`, described for a reviewer."""
+        known = self.company_names()
+        refs: list[tuple[str, str | None]] = [(f"companies[{i}].parent", c.parent)
+                                              for i, c in enumerate(self.companies)]
+        for i, p in enumerate(self.partnerships):
+            refs += [(f"partnerships[{i}].brand", p.brand), (f"partnerships[{i}].partner", p.partner)]
+        for i, g in enumerate(self.programs):
+            refs += [(f"programs[{i}].beneficiaries", b) for b in g.beneficiaries]
+        return [f"{path}={name!r}" for path, name in refs if name and name.casefold() not in known]
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Self:
+        dangling = self.dangling_references()
+        if dangling:
+            raise ValueError("references to companies not in `companies`: " + ", ".join(dangling))
+        return self
+
+    def items(self, record_type: str) -> list[Grounded]:
+        """The list of one record type by its field name, for code that walks all types."""
+        value: Any = getattr(self, record_type)
+        return list(value)
