@@ -1,0 +1,1 @@
+"""Extraction of grounded facts from news articles: prompting, grounding, running, serving."""

@@ -1,0 +1,205 @@
+"""From per-sentence findings to one schema record, merging repeats across sentences.
+
+Names found in several sentences become one company, its shorter forms becoming aliases
+("Xiaomi" of "Xiaomi Corp"), so the record holds each entity once. Roles and countries come
+from words right next to the name in the text ("Chinese firm X", "contract manufacturers like X").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extractor.extract import ArticleFindings, SentenceFindings
+from extractor.isolate import MainArticle
+from schemas import (
+    Article,
+    ArticleRecord,
+    Company,
+    CompanyRole,
+    ExportActivity,
+    Figure,
+    Organization,
+    OrganizationKind,
+    Partnership,
+    Person,
+    Program,
+    Quote,
+)
+from extractor.preextract import metric_for, modality_of, period_of
+
+_COUNTRY_WORDS = {"Chinese": "CN", "China's": "CN", "Indian": "IN", "India's": "IN",
+                  "US": "US", "American": "US", "South Korean": "KR", "Korean": "KR",
+                  "Japanese": "JP", "Taiwanese": "TW", "Vietnamese": "VN", "Beijing-based": "CN"}
+_ROLE_CUES: tuple[tuple[str, CompanyRole], ...] = (
+    (r"contract (manufactur|phonemak)|manufactures .* for|assembl|manufacturing partner|EMS",
+     CompanyRole.CONTRACT_MANUFACTURER),
+    (r"supplier", CompanyRole.SUPPLIER),
+    (r"component", CompanyRole.COMPONENT_MAKER),
+    (r"retail|stores", CompanyRole.RETAILER),
+    (r"brand|smartphone maker|handset|phones?\b", CompanyRole.BRAND),
+)
+_ORG_KINDS: tuple[tuple[str, OrganizationKind], ...] = (
+    (r"association|council|federation", OrganizationKind.INDUSTRY_ASSOCIATION),
+    (r"exchange", OrganizationKind.STOCK_EXCHANGE),
+    (r"registrar|RoC", OrganizationKind.REGISTRAR),
+    (r"ministry|government|parliament", OrganizationKind.GOVERNMENT_BODY),
+    (r"aayog|agency|authority|commission|department|bureau", OrganizationKind.GOVERNMENT_AGENCY),
+    (r"research|counterpoint|idc|canalys", OrganizationKind.RESEARCH_FIRM),
+    (r"bloomberg|reuters|times|news", OrganizationKind.MEDIA),
+)
+_FROM_COUNTRY = re.compile(r"\bfrom (India|China|Vietnam|the US|Indonesia)\b")
+_COUNTRY_CODES = {"India": "IN", "China": "CN", "Vietnam": "VN", "the US": "US", "Indonesia": "ID"}
+
+
+def _merge_names(names: Iterable[str]) -> dict[str, list[str]]:
+    """Canonical (longest) name → other forms that are a leading part of it."""
+    canonical: dict[str, list[str]] = {}
+    for name in sorted(dict.fromkeys(names), key=len, reverse=True):
+        owner = next((c for c in canonical if c.casefold() == name.casefold()
+                      or c.casefold().startswith(name.casefold() + " ")), None)
+        if owner is None:
+            canonical[name] = []
+        elif name != owner and name not in canonical[owner]:
+            canonical[owner].append(name)
+    return canonical
+
+
+def _resolver(groups: dict[str, list[str]]) -> dict[str, str]:
+    return {form.casefold(): name for name, forms in groups.items() for form in [name, *forms]}
+
+
+def _near(sentence: str, form: str, before: int = 40) -> str:
+    at = sentence.casefold().find(form.casefold())
+    return sentence[max(0, at - before) : at] if at >= 0 else ""
+
+
+def _country(sentences: list[str], forms: list[str]) -> str | None:
+    for sentence in sentences:
+        for form in forms:
+            prefix = _near(sentence, form, 30)
+            for word, code in _COUNTRY_WORDS.items():
+                if re.search(rf"\b{re.escape(word)}\b[\w\s-]{{0,25}}$", prefix):
+                    return code
+    return None
+
+
+def _windows(sentences: list[str], forms: list[str], width: int = 50) -> str:
+    """The words around each mention: a role cue elsewhere in the sentence is someone else's."""
+    parts = []
+    for sentence in sentences:
+        folded = sentence.casefold()
+        for form in forms:
+            at = folded.find(form.casefold())
+            if at >= 0:
+                parts.append(sentence[max(0, at - width) : at + len(form) + width])
+    return " … ".join(parts)
+
+
+def _roles(sentences: list[str], forms: list[str]) -> list[CompanyRole]:
+    context = _windows(sentences, forms)
+    roles = [role for pattern, role in _ROLE_CUES if re.search(pattern, context, re.IGNORECASE)]
+    return roles[:1] or [CompanyRole.OTHER]
+
+
+def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]]:
+    groups = _merge_names(n for s in findings.sentences for n in s.companies)
+    resolve = _resolver(groups)
+    companies = []
+    for name, aliases in groups.items():
+        forms = [name, *aliases]
+        mine = [s for s in findings.sentences if any(f in s.companies for f in forms)]
+        texts = [s.text for s in mine]
+        companies.append(Company(
+            name=name, aliases=aliases, country=_country(texts, forms),
+            roles=_roles(texts, forms), evidence=mine[0].text,
+        ))
+    return companies, resolve
+
+
+def _named(findings: ArticleFindings, kind: str) -> dict[str, SentenceFindings]:
+    """First sentence for each distinct name of a kind (people, organizations, programs)."""
+    first: dict[str, SentenceFindings] = {}
+    for sentence in findings.sentences:
+        for name in getattr(sentence, kind):
+            first.setdefault(name, sentence)
+    return first
+
+
+def _org_kind(name: str) -> OrganizationKind:
+    for pattern, kind in _ORG_KINDS:
+        if re.search(pattern, name, re.IGNORECASE):
+            return kind
+    return OrganizationKind.OTHER
+
+
+def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Partnership]:
+    seen: dict[tuple[str, str, str], Partnership] = {}
+    for s in findings.sentences:
+        if s.deal is None:
+            continue
+        brand, partner = resolve[s.deal.brand.casefold()], resolve[s.deal.partner.casefold()]
+        if brand == partner:
+            continue
+        key = (brand, partner, s.deal.kind.value)
+        seen.setdefault(key, Partnership(brand=brand, partner=partner, kind=s.deal.kind,
+                                         status=s.deal.status, evidence=s.text))
+    return list(seen.values())
+
+
+def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportActivity]:
+    seen: dict[str, ExportActivity] = {}
+    for s in findings.sentences:
+        if s.export is None:
+            continue
+        origin = _FROM_COUNTRY.search(s.text)
+        exporter = resolve[s.export.exporter.casefold()]
+        places = [d for d in s.export.destinations if d.strip() and d in s.text]
+        seen.setdefault(exporter, ExportActivity(
+            exporter=exporter, origin_country=_COUNTRY_CODES[origin.group(1)] if origin else "IN",
+            destinations=places, status=s.export.status, evidence=s.text,
+        ))
+    return list(seen.values())
+
+
+def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]:
+    figures = []
+    for s in findings.sentences:
+        subject = resolve.get(s.companies[0].casefold()) if s.companies else None
+        for amount in s.amounts:
+            figures.append(Figure(
+                metric=metric_for(amount, s.text), subject=subject or s.text.split(",")[0][:80],
+                value=amount.value, unit=amount.unit, currency=amount.currency, raw=amount.raw,
+                period=period_of(s.text), modality=modality_of(s.text), evidence=s.text,
+            ))
+    return figures
+
+
+def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Program]:
+    programs = []
+    for name, s in _named(findings, "programs").items():
+        beneficiaries = ([resolve[c.casefold()] for c in s.companies]
+                         if re.search(r"beneficiar|signed up|grants?", s.text) else [])
+        programs.append(Program(name=name, country="IN" if "India" in s.text else None,
+                                beneficiaries=list(dict.fromkeys(beneficiaries)), evidence=s.text))
+    return programs
+
+
+def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> ArticleRecord:
+    """The ungrounded record; grounding decides afterwards what is kept."""
+    companies, resolve = _companies(findings)
+    return ArticleRecord(
+        doc_id=doc_id,
+        article=Article(title=main.title, published=main.published, dateline=main.dateline,
+                        main_span=main.span),
+        companies=companies,
+        organizations=[Organization(name=n, kind=_org_kind(n), evidence=s.text)
+                       for n, s in _named(findings, "organizations").items()],
+        people=[Person(name=n, evidence=s.text) for n, s in _named(findings, "people").items()],
+        partnerships=_partnerships(findings, resolve),
+        export_activities=_exports(findings, resolve),
+        figures=_figures(findings, resolve),
+        programs=_programs(findings, resolve),
+        quotes=[Quote(speaker=speaker, text=q.text, evidence=q.text)
+                for q, speaker in findings.quotes],
+    )

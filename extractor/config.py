@@ -1,0 +1,97 @@
+"""One typed configuration object for a run, instead of many loose parameters.
+
+The same object drives the CLI, the service and the cache key, and its hash names the
+configuration in every output, so `--resume` can tell whether a finished document was produced
+under the settings now in force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CacheMode(StrEnum):
+    AUTO = "auto"
+    REPLAY = "replay"
+    RECORD = "record"
+    OFF = "off"
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProviderConfig(_Config):
+    kind: Literal["embedded", "openai"] = Field(
+        default="embedded", description="embedded: llama.cpp in process; openai: any compatible HTTP endpoint."
+    )
+    model: str | None = Field(default=None, description="Model name; the embedded model's own by default.")
+    base_url: str | None = Field(default=None, description="Endpoint for the openai provider.")
+    api_key_env: str = Field(default="OPENAI_API_KEY", description="Environment variable holding the key.")
+    mode: Literal["tools", "json_schema", "json"] | None = Field(
+        default=None, description="instructor mode; chosen per backend when unset."
+    )
+    timeout_s: float = Field(default=120.0, gt=0)
+    model_path: Path | None = Field(default=None, description="GGUF file for the embedded provider.")
+    n_ctx: int = Field(default=2048, ge=256)
+    n_threads: int | None = Field(default=None, ge=1)
+
+
+class SamplingConfig(_Config):
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=160, ge=1)
+    repeat_penalty: float = Field(default=1.3, ge=1.0)
+    seed: int = 0
+
+
+class RetryConfig(_Config):
+    max_attempts: int = Field(default=5, ge=1, description="Transport attempts per model call.")
+    max_total_s: float = Field(default=120.0, gt=0, description="Time budget per model call.")
+    initial_backoff_s: float = Field(default=0.5, ge=0)
+    max_backoff_s: float = Field(default=20.0, ge=0)
+    max_reasks: int = Field(default=1, ge=0, description="Re-asks after a validation failure.")
+
+
+class CacheConfig(_Config):
+    mode: CacheMode = CacheMode.AUTO
+    dir: Path = Path("cassettes")
+
+
+class ExtractionConfig(_Config):
+    chunk_chars: int = Field(default=200, ge=1, description="Largest chunk of sentences per call.")
+    max_items: int = Field(default=4, ge=1, description="List-length cap per call.")
+    isolate: bool = Field(default=True, description="Extract from the main article only.")
+    prompt_id: str = "mentions-v1"
+
+
+class RunConfig(_Config):
+    provider: ProviderConfig = Field(default_factory=ProviderConfig)
+    sampling: SamplingConfig = Field(default_factory=SamplingConfig)
+    retry: RetryConfig = Field(default_factory=RetryConfig)
+    cache: CacheConfig = Field(default_factory=CacheConfig)
+    extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
+    concurrency: int = Field(default=4, ge=1, le=256)
+
+    def fingerprint(self) -> str:
+        """Hash of what decides outputs; cache mode and concurrency do not change an answer."""
+        decisive = self.model_dump(mode="json", exclude={"cache": {"mode"}, "concurrency": True})
+        blob = json.dumps(decisive, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def load_config(path: Path | None) -> RunConfig:
+    """A TOML file with the same sections as RunConfig; no file means the defaults."""
+    if path is None:
+        return RunConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"cannot read configuration {path}: {exc}") from exc
+    return RunConfig.model_validate(data)

@@ -1,0 +1,141 @@
+"""Reading one article sentence by sentence: narrow questions to the model, rules for amounts.
+
+Strategy (measured with the eval, see README): one call per sentence and record type for names,
+a constrained-choice call for relations between names already found in that sentence, and
+deterministic pre-extraction of amounts and quotations. A question is asked only when the
+sentence carries a cue for it, which saves calls and removes a source of invented answers.
+Each finding keeps the sentence it came from as its evidence; grounding checks it afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from extractor.answers import (
+    DealAnswer,
+    ExportAnswer,
+    Names,
+    deal_model,
+    export_model,
+    speaker_model,
+)
+from extractor.chunk import Span
+from extractor.model_call import ModelCaller, ValidationExhausted
+from extractor.preextract import Amount, QuoteSpan, find_amounts, find_quotes
+from extractor.prompting import PromptSet
+
+B = TypeVar("B", bound=BaseModel)
+
+_CUES = {
+    "people": re.compile(r"\b(said|says|told|chairman|director|minister|officer|analyst|CEO|MD|"
+                         r"founder|chief|president|head|Prime)\b"),
+    "organizations": re.compile(r"\b(Association|Ministry|Registrar|Exchange|Aayog|government|"
+                                r"research\w*|agenc\w+|Bloomberg|Reuters|Council|Authority|"
+                                r"Commission|Bureau|Department|RoC)\b"),
+    "programs": re.compile(r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b",
+                           re.IGNORECASE),
+    "export": re.compile(r"\bexport", re.IGNORECASE),
+}
+
+
+@dataclass
+class SentenceFindings:
+    """What one sentence yielded; names are only those that occur in the sentence."""
+
+    span: Span
+    text: str
+    companies: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    deal: DealAnswer | None = None
+    export: ExportAnswer | None = None
+    amounts: list[Amount] = field(default_factory=list)
+    dropped: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ArticleFindings:
+    sentences: list[SentenceFindings]
+    quotes: list[tuple[QuoteSpan, str]]
+    unanswered: list[str]
+
+
+def occurs(name: str, text: str) -> bool:
+    return name.casefold() in text.casefold()
+
+
+class SentenceReader:
+    """Asks the model about one sentence at a time, through `ModelCaller`."""
+
+    def __init__(self, caller: ModelCaller, prompts: PromptSet) -> None:
+        self.caller = caller
+        self.prompts = prompts
+        self.unanswered: list[str] = []
+
+    async def _names(self, task: str, found: SentenceFindings) -> list[str]:
+        try:
+            answer = await self.caller.ask(Names, self.prompts.render(task, found.text))
+        except ValidationExhausted as exc:
+            self.unanswered.append(f"{task} at {found.span.start}: {exc}")
+            return []
+        kept = []
+        taken = {n.casefold() for n in found.companies + found.people}
+        for name in dict.fromkeys(answer.names):
+            if not occurs(name, found.text):
+                found.dropped.append((task, name, f"name {name!r} does not occur in its sentence"))
+            elif task != "companies" and name.casefold() in taken:
+                found.dropped.append((task, name, f"{name!r} was already named as a company or person"))
+            else:
+                kept.append(name)
+        return kept
+
+    async def _choice(self, task: str, model: type[B], found: SentenceFindings) -> B | None:
+        try:
+            answer = await self.caller.ask(model, self.prompts.render(task, found.text))
+        except ValidationExhausted as exc:
+            self.unanswered.append(f"{task} at {found.span.start}: {exc}")
+            return None
+        return answer
+
+    async def read(self, document: str, span: Span) -> SentenceFindings:
+        found = SentenceFindings(span, span.text(document))
+        found.companies = await self._names("companies", found)
+        for task in ("people", "organizations", "programs"):
+            if _CUES[task].search(found.text):
+                setattr(found, task, await self._names(task, found))
+        if len(set(found.companies)) >= 2:
+            found.deal = await self._choice("partnership", deal_model(found.companies), found)
+        if found.companies and _CUES["export"].search(found.text):
+            found.export = await self._choice("export", export_model(found.companies), found)
+        found.amounts = find_amounts(found.text, span.start)
+        return found
+
+    async def speaker(self, document: str, quote: QuoteSpan, names: list[str]) -> str | None:
+        """Who said a quote, chosen among names found around it; None when there is no one."""
+        if not names:
+            return None
+        window = document[max(0, quote.start - 200) : quote.end + 200]
+        found = SentenceFindings(Span(quote.start, quote.end), window)
+        answer = await self._choice("speaker", speaker_model(names), found)
+        return answer.speaker if answer else None
+
+
+async def read_article(
+    reader: SentenceReader, document: str, spans: list[Span], main: tuple[int, int]
+) -> ArticleFindings:
+    sentences = [await reader.read(document, span) for span in spans]
+    quotes: list[tuple[QuoteSpan, str]] = []
+    for quote in find_quotes(document, *main):
+        nearby = [s for s in sentences if s.span.end >= quote.start - 200
+                  and s.span.start <= quote.end + 200]
+        names = list(dict.fromkeys(n for s in nearby for n in s.people + s.companies
+                                   + s.organizations))
+        speaker = await reader.speaker(document, quote, names)
+        if speaker:
+            quotes.append((quote, speaker))
+    return ArticleFindings(sentences, quotes, reader.unanswered)

@@ -1,0 +1,129 @@
+"""The one road to the model: instructor for validation and re-asks, the cache underneath.
+
+instructor is given our `create` function; it validates each answer against the response model
+and re-asks on failure (bounded). Our `create` turns instructor's request into a plain-JSON
+request, passes it through the record/replay cache, and on a miss through the provider with the
+shared transport-retry policy. A re-ask is just another request, so it is cached and replayed too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import instructor
+from instructor.core.exceptions import InstructorRetryException
+from openai.types.chat import ChatCompletion
+from pydantic import BaseModel
+
+from extractor.cache import CacheMissError, ResponseCache
+from extractor.config import RunConfig
+from extractor.providers.base import JSON, Provider, TransportError, fetch_with_retries
+
+T = TypeVar("T", bound=BaseModel)
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+# Request fields instructor may set that decide the answer; anything else is not sent.
+_REQUEST_FIELDS = ("messages", "tools", "tool_choice", "response_format")
+
+
+@dataclass
+class CallStats:
+    """Per-document usage, filled by every call made while extracting that document."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    retries: int = 0
+    reasks: int = 0
+    failed_validations: list[str] = field(default_factory=list)
+
+
+_STATS: ContextVar[CallStats] = ContextVar("call_stats")
+_LABEL: ContextVar[str] = ContextVar("call_label", default="")
+
+
+class ValidationExhausted(Exception):
+    """The model's answer failed validation after every re-ask: the chunk yields nothing."""
+
+
+def _plain(value: Any) -> Any:
+    """instructor hands over pydantic objects in re-ask messages; the cache needs plain JSON."""
+
+    def default(obj: Any) -> Any:
+        if isinstance(obj, BaseModel):
+            return obj.model_dump(mode="json", exclude_none=True)
+        raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+    return json.loads(json.dumps(value, default=default))
+
+
+class ModelCaller:
+    """Asks one question and returns a validated answer, counting everything it costs."""
+
+    def __init__(self, provider: Provider, cache: ResponseCache, config: RunConfig) -> None:
+        self.provider = provider
+        self.cache = cache
+        self.config = config
+        mode = instructor.Mode(provider.instructor_mode())
+        self._create = instructor.patch(create=self._create_raw, mode=mode)
+
+    def request(self, kwargs: dict[str, Any]) -> JSON:
+        """Everything that decides the answer, and nothing else (no keys, no headers)."""
+        sampling = self.config.sampling
+        request: JSON = dict(self.provider.identity())
+        request.update({k: _plain(kwargs[k]) for k in _REQUEST_FIELDS if k in kwargs})
+        request.update(temperature=sampling.temperature, max_tokens=sampling.max_tokens,
+                       seed=sampling.seed)
+        if self.provider.name == "embedded":
+            request["repeat_penalty"] = sampling.repeat_penalty
+        return request
+
+    async def _create_raw(self, **kwargs: Any) -> ChatCompletion:
+        request = self.request(kwargs)
+
+        async def fetch() -> Any:
+            return await fetch_with_retries(lambda: self.provider.complete(request),
+                                            self.config.retry)
+
+        result = await self.cache.call(request, _LABEL.get(), fetch)
+        stats = _STATS.get()
+        usage = result.response.get("usage") or {}
+        stats.calls += 1
+        stats.cache_hits += int(result.hit)
+        stats.retries += max(result.attempts - 1, 0)
+        stats.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        stats.completion_tokens += int(usage.get("completion_tokens") or 0)
+        return ChatCompletion.model_validate(result.response)
+
+    async def ask(self, response_model: type[T], prompt: str) -> T:
+        """One validated answer; raises ValidationExhausted, TransportError or CacheMissError."""
+        stats = _STATS.get()
+        before = stats.calls
+        try:
+            answer: T = await self._create(
+                response_model=response_model,
+                messages=[{"role": "user", "content": prompt}],
+                max_retries=self.config.retry.max_reasks,
+            )
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, TransportError | CacheMissError):
+                raise cause from None
+            stats.failed_validations.append(str(cause or exc)[:300])
+            raise ValidationExhausted(str(cause or exc)) from None
+        finally:
+            stats.reasks += max(stats.calls - before - 1, 0)
+        return answer
+
+
+def start_document(label: str) -> CallStats:
+    """Binds fresh stats and the cache label (the document id) to the current task."""
+    stats = CallStats()
+    _STATS.set(stats)
+    _LABEL.set(label)
+    return stats

@@ -1,0 +1,108 @@
+"""The whole flow for one document, in order:
+
+document → main-article isolation → sentences → prompts → model calls through the cache →
+validated answers → assembled record → grounding → one `PredictionLine`.
+
+The CLI batch and the HTTP service both call `Pipeline.extract`, so they cannot drift apart.
+A failure of one document becomes that document's error line; it never escapes to the batch.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from extractor.assemble import assemble
+from extractor.cache import CacheMissError, ResponseCache
+from extractor.chunk import Span, chunk, sentences
+from extractor.config import RunConfig
+from extractor.documents import Document
+from extractor.extract import ArticleFindings, SentenceReader, read_article
+from extractor.grounding import ground_record
+from extractor.isolate import MainArticle, Paragraph, isolate
+from extractor.model_call import CallStats, ModelCaller, start_document
+from extractor.prompting import PromptSet, load_prompts
+from extractor.providers.base import Provider, TransportError, create_provider
+from schemas.prediction import PredictionLine, RejectedItem, Usage
+
+
+def main_article(text: str, enabled: bool) -> MainArticle:
+    """The isolated story, or the whole page as one paragraph when isolation is off or finds none."""
+    found = isolate(text) if enabled else MainArticle(())
+    if found.paragraphs:
+        return found
+    start = len(text) - len(text.lstrip())
+    return MainArticle((Paragraph(start, len(text.rstrip())),))
+
+
+def chunks_of(text: str, main: MainArticle, max_chars: int) -> list[Span]:
+    """Sentence groups to read; long documents are split, never truncated."""
+    return [c.focus for c in chunk(sentences(text, main.paragraphs), max_chars)]
+
+
+def _usage(stats: CallStats) -> Usage:
+    return Usage(prompt_tokens=stats.prompt_tokens, completion_tokens=stats.completion_tokens,
+                 calls=stats.calls, cache_hits=stats.cache_hits, retries=stats.retries,
+                 reasks=stats.reasks)
+
+
+@dataclass
+class Pipeline:
+    config: RunConfig
+    provider: Provider
+    cache: ResponseCache
+    prompts: PromptSet
+
+    @classmethod
+    def from_config(cls, config: RunConfig, provider: Provider | None = None) -> Pipeline:
+        return cls(
+            config=config,
+            provider=provider or create_provider(config),
+            cache=ResponseCache(config.cache.dir, config.cache.mode),
+            prompts=load_prompts(config.extraction.prompt_id),
+        )
+
+    def _line(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
+        identity = self.provider.identity()
+        return PredictionLine(
+            id=doc.id, source_sha256=doc.sha256, usage=_usage(stats),
+            latency_s=round(time.perf_counter() - started, 3), provider=self.provider.name,
+            model=str(identity.get("model", "")), prompt_id=self.prompts.id,
+            prompt_sha256=self.prompts.sha256, config_sha256=self.config.fingerprint(),
+        )
+
+    async def extract(self, doc: Document) -> PredictionLine:
+        started = time.perf_counter()
+        stats = start_document(doc.id)
+        try:
+            line = await self._extract(doc, stats, started)
+        except (TransportError, CacheMissError) as exc:
+            line = self._line(doc, stats, started)
+            line.error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # failure isolation: one document never stops a batch
+            line = self._line(doc, stats, started)
+            line.error = f"internal error {type(exc).__name__}: {exc}"
+        return line
+
+    async def _extract(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
+        main = main_article(doc.text, self.config.extraction.isolate)
+        spans = chunks_of(doc.text, main, self.config.extraction.chunk_chars)
+        reader = SentenceReader(ModelCaller(self.provider, self.cache, self.config), self.prompts)
+        findings = await read_article(reader, doc.text, spans, main.span or (0, len(doc.text)))
+        grounded = ground_record(assemble(doc.id, main, findings), doc.text)
+        line = self._line(doc, stats, started)
+        line.record = grounded.record
+        line.rejected = [*grounded.rejected, *_dropped(findings), *_unanswered(findings)]
+        return line
+
+
+def _dropped(findings: ArticleFindings) -> list[RejectedItem]:
+    """Names the model gave that cannot be kept (not in the sentence, or already taken)."""
+    return [RejectedItem(record_type=task, item={"name": name, "evidence": s.text}, reason=reason)
+            for s in findings.sentences for task, name, reason in s.dropped]
+
+
+def _unanswered(findings: ArticleFindings) -> list[RejectedItem]:
+    return [RejectedItem(record_type="call", item={"detail": u},
+                         reason="answer failed validation after all re-asks")
+            for u in findings.unanswered]

@@ -1,0 +1,160 @@
+"""Deterministic pre-extraction of amounts and quotations, which rules find better than a 270M model.
+
+An amount's value, currency and scale follow fixed conventions (crore = 10^7, "$" is USD), so
+parsing them is exact and cheap; the model is kept for what needs reading. Every item found here
+is a verbatim span of the document, so it grounds exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemas import FigureMetric, FigureUnit, Modality
+
+_SCALE = {"crore": 1e7, "lakh": 1e5, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
+          "trillion": 1e12}
+_CURRENCY_SIGNS = {"₹": "INR", "rs": "INR", "inr": "INR", "rupees": "INR", "us$": "USD",
+                   "[us]$": "USD", "$": "USD", "usd": "USD", "dollars": "USD", "€": "EUR",
+                   "yuan": "CNY", "rmb": "CNY"}
+_NUM = r"(?P<num{}>\d[\d,]*(?:\.\d+)?)"
+_SCALE_RE = r"(?:[\s-]?(?P<scale>crore|lakh|billion|bn|million|mn|trillion)\b)?"
+_AMOUNT = re.compile(
+    r"(?P<more>more than )?(?:"
+    rf"(?P<sign>₹|Rs\.?|INR|US\$|\[US\]\$|\$|USD|€)\s?{_NUM.format(1)}{_SCALE_RE}"
+    rf"|{_NUM.format(2)}[\s-]?(?P<scale2>crore|lakh|billion|million|trillion)\s"
+    r"(?P<word>rupees|dollars|yuan)"
+    rf"|{_NUM.format(3)}\s?(?P<pct>%|per ?cent\b)"
+    rf"|{_NUM.format(4)}-fold"
+    rf"|{_NUM.format(5)}\s(?P<things>[a-z]+s)\b)",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_PERIOD = re.compile(r"\b(FY ?\d{2,4}|by 20\d\d|in 20\d\d|Q[1-4] 20\d\d)\b")
+_EXPECTED = re.compile(r"\b(expected|will|foresee|forecast|plans?|target|envision\w*|aims?)\b",
+                       re.IGNORECASE)
+_HEDGED = re.compile(r"\b(about|around|approximately|roughly|nearly|couple of)\b", re.IGNORECASE)
+_METRIC_CUES: tuple[tuple[str, FigureMetric], ...] = (
+    (r"foreign exchange|earn", FigureMetric.EXPORT_EARNINGS),
+    (r"capacity", FigureMetric.CAPACITY_CHANGE),
+    (r"plant|invest|setting up", FigureMetric.INVESTMENT),
+    (r"production", FigureMetric.PRODUCTION_VALUE),
+    (r"export|shipment", FigureMetric.EXPORT_VALUE),
+    (r"revenue|sales|turnover", FigureMetric.REVENUE),
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    start: int
+    end: int
+    raw: str
+    value: float
+    unit: FigureUnit
+    currency: str | None
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _amount(match: re.Match[str], offset: int) -> Amount | None:
+    g = match.groupdict()
+    g["num"] = next(g[f"num{i}"] for i in range(1, 6) if g[f"num{i}"] is not None)
+    raw = match.group(0)
+    if g["sign"] or g["word"]:
+        scale = _SCALE.get((g["scale"] or g["scale2"] or "").lower(), 1.0)
+        sign = (g["sign"] or g["word"] or "").lower().rstrip(".")
+        currency = _CURRENCY_SIGNS.get(sign, "USD")
+        return Amount(offset + match.start(), offset + match.end(), raw,
+                      _number(g["num"]) * scale, FigureUnit.CURRENCY, currency)
+    if g["pct"]:
+        return Amount(offset + match.start(), offset + match.end(), raw, _number(g["num"]),
+                      FigureUnit.PERCENT, None)
+    if raw.endswith("-fold"):
+        return Amount(offset + match.start(), offset + match.end(), raw, _number(g["num"]),
+                      FigureUnit.MULTIPLE, None)
+    if g["things"] and not _YEAR.match(g["num"]):
+        return Amount(offset + match.start(), offset + match.end(), raw, _number(g["num"]),
+                      FigureUnit.COUNT, None)
+    return None
+
+
+_DECLINE = re.compile(r"\b(drop|fall|fell|decline|down|shrink|slump)\w*\b", re.IGNORECASE)
+
+
+def _is_conversion(sentence: str, offset: int, previous: Amount | None, amount: Amount) -> bool:
+    """`450 billion rupees (US$5.9 billion)`: the bracketed amount restates the first one."""
+    if previous is None or previous.unit is not FigureUnit.CURRENCY:
+        return False
+    between = sentence[previous.end - offset : amount.start - offset]
+    return between.strip() == "("
+
+
+def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
+    """Amounts in a sentence, with offsets into the document (sentence starts at `offset`).
+
+    A percentage in a sentence about a drop is negative, so a decline never reads as growth.
+    """
+    amounts: list[Amount] = []
+    previous: Amount | None = None
+    for match in _AMOUNT.finditer(sentence):
+        amount = _amount(match, offset)
+        if amount is None:
+            continue
+        if not _is_conversion(sentence, offset, previous, amount):
+            if amount.unit is FigureUnit.PERCENT and _DECLINE.search(sentence):
+                amount = Amount(amount.start, amount.end, amount.raw, -amount.value,
+                                amount.unit, amount.currency)
+            amounts.append(amount)
+        previous = amount
+    return amounts
+
+
+def metric_for(amount: Amount, sentence: str) -> FigureMetric:
+    if amount.unit is FigureUnit.COUNT:
+        return FigureMetric.COUNT
+    if amount.unit is not FigureUnit.CURRENCY:
+        if re.search("capacity", sentence, re.IGNORECASE):
+            return FigureMetric.CAPACITY_CHANGE
+        return FigureMetric.GROWTH_RATE
+    for pattern, metric in _METRIC_CUES:
+        if re.search(pattern, sentence, re.IGNORECASE):
+            return metric
+    return FigureMetric.OTHER
+
+
+def modality_of(sentence: str) -> Modality:
+    if _EXPECTED.search(sentence):
+        return Modality.EXPECTED
+    if _HEDGED.search(sentence):
+        return Modality.HEDGED
+    return Modality.ASSERTED
+
+
+def period_of(sentence: str) -> str | None:
+    match = _PERIOD.search(sentence)
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    start: int
+    end: int
+    text: str
+
+
+_QUOTE = re.compile(r"“(?P<a>[^”]+)”|(?<![A-Za-z])'(?P<b>[^']+?)'(?![A-Za-z])|\"(?P<c>[^\"]+)\"")
+MIN_QUOTE_WORDS = 3
+
+
+def find_quotes(text: str, start: int, end: int) -> list[QuoteSpan]:
+    """Quoted stretches of the article (curly, straight double, or straight single quotes)."""
+    quotes = []
+    for match in _QUOTE.finditer(text, start, end):
+        group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
+        inner = match.group(group).rstrip(",").strip()
+        if len(inner.split()) >= MIN_QUOTE_WORDS:
+            pos = text.index(inner, match.start(group))
+            quotes.append(QuoteSpan(pos, pos + len(inner), inner))
+    return quotes

