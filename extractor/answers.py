@@ -8,7 +8,7 @@ Validators here trigger instructor's re-ask.
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field, create_model, model_validator
 
@@ -53,7 +53,7 @@ class SpeakerAnswer(BaseModel):
     speaker: str
 
 
-def choice_of(names: list[str]) -> object:
+def choice_of(names: list[str]) -> Any:
     """A Literal over the given names, so constrained decoding can only pick one of them."""
     return Literal[tuple(names)]
 

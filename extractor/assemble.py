@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from extractor.cues import export_status, partnership_kind, partnership_status
 from extractor.extract import ArticleFindings, SentenceFindings
 from extractor.isolate import MainArticle
+from extractor.names import core_name
+from extractor.preextract import metric_for, modality_of, period_of
 from schemas import (
     Article,
     ArticleRecord,
@@ -26,14 +29,26 @@ from schemas import (
     Program,
     Quote,
 )
-from extractor.preextract import metric_for, modality_of, period_of
 
-_COUNTRY_WORDS = {"Chinese": "CN", "China's": "CN", "Indian": "IN", "India's": "IN",
-                  "US": "US", "American": "US", "South Korean": "KR", "Korean": "KR",
-                  "Japanese": "JP", "Taiwanese": "TW", "Vietnamese": "VN", "Beijing-based": "CN"}
+_COUNTRY_WORDS = {
+    "Chinese": "CN",
+    "China's": "CN",
+    "Indian": "IN",
+    "India's": "IN",
+    "US": "US",
+    "American": "US",
+    "South Korean": "KR",
+    "Korean": "KR",
+    "Japanese": "JP",
+    "Taiwanese": "TW",
+    "Vietnamese": "VN",
+    "Beijing-based": "CN",
+}
 _ROLE_CUES: tuple[tuple[str, CompanyRole], ...] = (
-    (r"contract (manufactur|phonemak)|manufactures .* for|assembl|manufacturing partner|EMS",
-     CompanyRole.CONTRACT_MANUFACTURER),
+    (
+        r"contract (manufactur|phonemak)|manufactures .* for|assembl|manufacturing partner|EMS",
+        CompanyRole.CONTRACT_MANUFACTURER,
+    ),
     (r"supplier", CompanyRole.SUPPLIER),
     (r"component", CompanyRole.COMPONENT_MAKER),
     (r"retail|stores", CompanyRole.RETAILER),
@@ -53,16 +68,24 @@ _COUNTRY_CODES = {"India": "IN", "China": "CN", "Vietnam": "VN", "the US": "US",
 
 
 def _merge_names(names: Iterable[str]) -> dict[str, list[str]]:
-    """Canonical (longest) name → other forms that are a leading part of it."""
+    """Canonical (longest) name → other forms of the same firm.
+
+    Another form is a leading part of the name ("Xiaomi" of "Xiaomi Corp") or has the same core
+    once corporate suffixes and a country tail are dropped ("Xiaomi India", "Xiaomi Corp").
+    """
     canonical: dict[str, list[str]] = {}
     for name in sorted(dict.fromkeys(names), key=len, reverse=True):
-        owner = next((c for c in canonical if c.casefold() == name.casefold()
-                      or c.casefold().startswith(name.casefold() + " ")), None)
+        owner = next((c for c in canonical if _same_firm(c, name)), None)
         if owner is None:
             canonical[name] = []
         elif name != owner and name not in canonical[owner]:
             canonical[owner].append(name)
     return canonical
+
+
+def _same_firm(longer: str, shorter: str) -> bool:
+    a, b = longer.casefold(), shorter.casefold()
+    return a == b or a.startswith(b + " ") or core_name(longer) == core_name(shorter)
 
 
 def _resolver(groups: dict[str, list[str]]) -> dict[str, str]:
@@ -110,19 +133,31 @@ def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]
         forms = [name, *aliases]
         mine = [s for s in findings.sentences if any(f in s.companies for f in forms)]
         texts = [s.text for s in mine]
-        companies.append(Company(
-            name=name, aliases=aliases, country=_country(texts, forms),
-            roles=_roles(texts, forms), evidence=mine[0].text,
-        ))
+        companies.append(
+            Company(
+                name=name,
+                aliases=aliases,
+                country=_country(texts, forms),
+                roles=_roles(texts, forms),
+                evidence=mine[0].text,
+            )
+        )
     return companies, resolve
 
 
-def _named(findings: ArticleFindings, kind: str) -> dict[str, SentenceFindings]:
-    """First sentence for each distinct name of a kind (people, organizations, programs)."""
+def _named(
+    findings: ArticleFindings, kind: str, companies: dict[str, str] | None = None
+) -> dict[str, SentenceFindings]:
+    """First sentence for each distinct name of a kind (people, organizations, programs).
+
+    A name that is also one of the article's companies is left to `companies`: the model lists
+    "Dixon" as an organization in one sentence and a company in another.
+    """
     first: dict[str, SentenceFindings] = {}
     for sentence in findings.sentences:
         for name in getattr(sentence, kind):
-            first.setdefault(name, sentence)
+            if companies is None or name.casefold() not in companies:
+                first.setdefault(name, sentence)
     return first
 
 
@@ -142,8 +177,16 @@ def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Pa
         if brand == partner:
             continue
         key = (brand, partner, s.deal.kind.value)
-        seen.setdefault(key, Partnership(brand=brand, partner=partner, kind=s.deal.kind,
-                                         status=s.deal.status, evidence=s.text))
+        seen.setdefault(
+            key,
+            Partnership(
+                brand=brand,
+                partner=partner,
+                kind=partnership_kind(s.text) or s.deal.kind,
+                status=partnership_status(s.text) or s.deal.status,
+                evidence=s.text,
+            ),
+        )
     return list(seen.values())
 
 
@@ -155,10 +198,16 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
         origin = _FROM_COUNTRY.search(s.text)
         exporter = resolve[s.export.exporter.casefold()]
         places = [d for d in s.export.destinations if d.strip() and d in s.text]
-        seen.setdefault(exporter, ExportActivity(
-            exporter=exporter, origin_country=_COUNTRY_CODES[origin.group(1)] if origin else "IN",
-            destinations=places, status=s.export.status, evidence=s.text,
-        ))
+        seen.setdefault(
+            exporter,
+            ExportActivity(
+                exporter=exporter,
+                origin_country=_COUNTRY_CODES[origin.group(1)] if origin else "IN",
+                destinations=places,
+                status=export_status(s.text) or s.export.status,
+                evidence=s.text,
+            ),
+        )
     return list(seen.values())
 
 
@@ -167,21 +216,38 @@ def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]
     for s in findings.sentences:
         subject = resolve.get(s.companies[0].casefold()) if s.companies else None
         for amount in s.amounts:
-            figures.append(Figure(
-                metric=metric_for(amount, s.text), subject=subject or s.text.split(",")[0][:80],
-                value=amount.value, unit=amount.unit, currency=amount.currency, raw=amount.raw,
-                period=period_of(s.text), modality=modality_of(s.text), evidence=s.text,
-            ))
+            figures.append(
+                Figure(
+                    metric=metric_for(amount, s.text),
+                    subject=subject or s.text.split(",")[0][:80],
+                    value=amount.value,
+                    unit=amount.unit,
+                    currency=amount.currency,
+                    raw=amount.raw,
+                    period=period_of(s.text),
+                    modality=modality_of(s.text),
+                    evidence=s.text,
+                )
+            )
     return figures
 
 
 def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Program]:
     programs = []
     for name, s in _named(findings, "programs").items():
-        beneficiaries = ([resolve[c.casefold()] for c in s.companies]
-                         if re.search(r"beneficiar|signed up|grants?", s.text) else [])
-        programs.append(Program(name=name, country="IN" if "India" in s.text else None,
-                                beneficiaries=list(dict.fromkeys(beneficiaries)), evidence=s.text))
+        beneficiaries = (
+            [resolve[c.casefold()] for c in s.companies]
+            if re.search(r"beneficiar|signed up|grants?", s.text)
+            else []
+        )
+        programs.append(
+            Program(
+                name=name,
+                country="IN" if "India" in s.text else None,
+                beneficiaries=list(dict.fromkeys(beneficiaries)),
+                evidence=s.text,
+            )
+        )
     return programs
 
 
@@ -190,16 +256,22 @@ def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> Artic
     companies, resolve = _companies(findings)
     return ArticleRecord(
         doc_id=doc_id,
-        article=Article(title=main.title, published=main.published, dateline=main.dateline,
-                        main_span=main.span),
+        article=Article(
+            title=main.title, published=main.published, dateline=main.dateline, main_span=main.span
+        ),
         companies=companies,
-        organizations=[Organization(name=n, kind=_org_kind(n), evidence=s.text)
-                       for n, s in _named(findings, "organizations").items()],
-        people=[Person(name=n, evidence=s.text) for n, s in _named(findings, "people").items()],
+        organizations=[
+            Organization(name=n, kind=_org_kind(n), evidence=s.text)
+            for n, s in _named(findings, "organizations", resolve).items()
+        ],
+        people=[
+            Person(name=n, evidence=s.text) for n, s in _named(findings, "people", resolve).items()
+        ],
         partnerships=_partnerships(findings, resolve),
         export_activities=_exports(findings, resolve),
         figures=_figures(findings, resolve),
         programs=_programs(findings, resolve),
-        quotes=[Quote(speaker=speaker, text=q.text, evidence=q.text)
-                for q, speaker in findings.quotes],
+        quotes=[
+            Quote(speaker=speaker, text=q.text, evidence=q.text) for q, speaker in findings.quotes
+        ],
     )

@@ -95,14 +95,18 @@ def _prepare_output(out: Path, config: RunConfig, resume: bool, overwrite: bool)
     out.mkdir(parents=True, exist_ok=True)
     path = out / PREDICTIONS
     if path.exists() and not (resume or overwrite):
-        raise OutputExistsError(f"{path} exists: pass --resume to continue that run, "
-                                f"or --overwrite to replace it")
+        raise OutputExistsError(
+            f"{path} exists: pass --resume to continue that run, or --overwrite to replace it"
+        )
     if not resume:
         path.write_text("", encoding="utf-8")
         return set()
     fingerprint = config.fingerprint()
-    kept = {line.id: line for line in read_predictions(path)
-            if line.error is None and line.config_sha256 == fingerprint}
+    kept = {
+        line.id: line
+        for line in read_predictions(path)
+        if line.error is None and line.config_sha256 == fingerprint
+    }
     atomic_write_text(path, "".join(line.model_dump_json() + "\n" for line in kept.values()))
     return set(kept)
 
@@ -114,14 +118,18 @@ def _append(handle: IO[str], line: PredictionLine) -> None:
 
 
 def input_error_line(error: InputError) -> PredictionLine:
-    return PredictionLine(id=error.id, source_sha256=error.sha256,
-                          error=f"bad input ({error.source}): {error.message}")
+    return PredictionLine(
+        id=error.id,
+        source_sha256=error.sha256,
+        error=f"bad input ({error.source}): {error.message}",
+    )
 
 
 def _git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
     except OSError:
         return None
     return out.stdout.strip() or None
@@ -155,8 +163,13 @@ def write_manifest(out: Path, pipeline: Pipeline, started: datetime, summary: Su
 
 
 async def run_batch(
-    pipeline: Pipeline, inputs: Iterable[Document | InputError], out: Path,
-    *, resume: bool = False, overwrite: bool = False, progress: bool = True,
+    pipeline: Pipeline,
+    inputs: Iterable[Document | InputError],
+    out: Path,
+    *,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool = True,
 ) -> Summary:
     started, clock = datetime.now(UTC), time.perf_counter()
     done = _prepare_output(out, pipeline.config, resume, overwrite)

@@ -65,8 +65,10 @@ def _message_text(message: Any) -> str:
 def _first_message_difference(a: list[Any], b: list[Any]) -> str:
     for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
-            return (f"messages[{i}] differs: recorded {_describe(_message_text(y))!r}, "
-                    f"requested {_describe(_message_text(x))!r}")
+            return (
+                f"messages[{i}] differs: recorded {_describe(_message_text(y))!r}, "
+                f"requested {_describe(_message_text(x))!r}"
+            )
     return f"message count differs: recorded {len(b)}, requested {len(a)}"
 
 
@@ -123,13 +125,17 @@ class ResponseCache:
             "attempts": fetched.attempts,
             "latency_s": round(fetched.latency_s, 3),
         }
-        atomic_write_text(self.path(key), json.dumps(entry, indent=1, sort_keys=True,
-                                                     ensure_ascii=False) + "\n")
+        atomic_write_text(
+            self.path(key), json.dumps(entry, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        )
 
     def entries(self) -> list[JSON]:
         if not self.directory.exists():
             return []
-        return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.directory.rglob("*.json"))]
+        return [
+            json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(self.directory.rglob("*.json"))
+        ]
 
     def miss_message(self, key: str, request: JSON, label: str) -> str:
         candidates = [e for e in self.entries() if e.get("label") == label] or self.entries()
@@ -137,8 +143,10 @@ class ResponseCache:
         if not candidates:
             return head + " (the cassette folder is empty: record first with --cache record)"
         nearest = max(candidates, key=lambda e: _similarity(request, e["request"]))
-        return (f"{head}; nearest recorded request {nearest['key']} differs: "
-                f"{describe_difference(request, nearest['request'])}")
+        return (
+            f"{head}; nearest recorded request {nearest['key']} differs: "
+            f"{describe_difference(request, nearest['request'])}"
+        )
 
     async def call(
         self, request: JSON, label: str, fetch: Callable[[], Awaitable[Fetched]]
@@ -155,8 +163,9 @@ class ResponseCache:
         fetched = await fetch()
         if self.mode in (CacheMode.AUTO, CacheMode.RECORD):
             self.store(key, request, label, fetched)
-        return CallResult(fetched.response, key, False, fetched.attempts,
-                          time.perf_counter() - started)
+        return CallResult(
+            fetched.response, key, False, fetched.attempts, time.perf_counter() - started
+        )
 
 
 def atomic_write_text(path: Path, text: str) -> None:

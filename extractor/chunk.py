@@ -15,8 +15,10 @@ from extractor.isolate import Paragraph
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space or, as scraped
 # pages often glue sentences ("May 12.The companies"), directly by a capital letter.
-_BOUNDARY = re.compile(r"(?<=[a-z0-9%)][.!?])[\"”’']?(?=\s+[\"“‘'(A-Z0-9]|[A-Z][a-z])|"
-                       r"(?<=[.!?][\"”’'])(?=\s+[\"“‘'(A-Z])")
+_BOUNDARY = re.compile(
+    r"(?<=[a-z0-9%)][.!?])[\"”’']?(?=\s+[\"“‘'(A-Z0-9]|[A-Z][a-z])|"
+    r"(?<=[.!?][\"”’'])(?=\s+[\"“‘'(A-Z])"
+)
 _ABBREVIATIONS = re.compile(r"\b(?:Co|Corp|Ltd|Inc|Mr|Ms|Dr|St|No|vs|U\.S|Rs)\.$")
 
 

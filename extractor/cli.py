@@ -31,10 +31,14 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Only the flags the user gave, as nested config sections."""
     sections: dict[str, dict[str, Any]] = {"provider": {}, "cache": {}, "extraction": {}}
     for flag, (section, key) in {
-        "provider": ("provider", "kind"), "model": ("provider", "model"),
-        "base_url": ("provider", "base_url"), "mode": ("provider", "mode"),
-        "model_path": ("provider", "model_path"), "cache": ("cache", "mode"),
-        "cache_dir": ("cache", "dir"), "prompt_id": ("extraction", "prompt_id"),
+        "provider": ("provider", "kind"),
+        "model": ("provider", "model"),
+        "base_url": ("provider", "base_url"),
+        "mode": ("provider", "mode"),
+        "model_path": ("provider", "model_path"),
+        "cache": ("cache", "mode"),
+        "cache_dir": ("cache", "dir"),
+        "prompt_id": ("extraction", "prompt_id"),
     }.items():
         value = getattr(args, flag, None)
         if value is not None:
@@ -65,9 +69,16 @@ def _extract(args: argparse.Namespace) -> int:
         pipeline = Pipeline.from_config(config)
         if config.cache.mode is not CacheMode.REPLAY:
             asyncio.run(pipeline.provider.check())
-        summary = asyncio.run(run_batch(pipeline, read_inputs(paths), args.out,
-                                        resume=args.resume, overwrite=args.overwrite,
-                                        progress=not args.quiet))
+        summary = asyncio.run(
+            run_batch(
+                pipeline,
+                read_inputs(paths),
+                args.out,
+                resume=args.resume,
+                overwrite=args.overwrite,
+                progress=not args.quiet,
+            )
+        )
     except (ProviderConfigError, OutputExistsError, ValueError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -86,11 +97,16 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="TOML configuration file")
     parser.add_argument("--provider", choices=["embedded", "openai"])
     parser.add_argument("--model", help="model name (openai provider)")
-    parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    parser.add_argument(
+        "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1"
+    )
     parser.add_argument("--mode", choices=["tools", "json_schema", "json"], help="instructor mode")
     parser.add_argument("--model-path", type=Path, help="GGUF file for the embedded provider")
-    parser.add_argument("--cache", choices=[m.value for m in CacheMode],
-                        help="auto (default), replay (offline), record, off")
+    parser.add_argument(
+        "--cache",
+        choices=[m.value for m in CacheMode],
+        help="auto (default), replay (offline), record, off",
+    )
     parser.add_argument("--cache-dir", type=Path, help="cassette folder (default cassettes/)")
     parser.add_argument("--prompt-id", help="prompt set under extractor/prompts/")
     parser.add_argument("--concurrency", type=int)

@@ -30,16 +30,23 @@ class _Config(BaseModel):
 
 class ProviderConfig(_Config):
     kind: Literal["embedded", "openai"] = Field(
-        default="embedded", description="embedded: llama.cpp in process; openai: any compatible HTTP endpoint."
+        default="embedded",
+        description="embedded: llama.cpp in process; openai: any compatible HTTP endpoint.",
     )
-    model: str | None = Field(default=None, description="Model name; the embedded model's own by default.")
+    model: str | None = Field(
+        default=None, description="Model name; the embedded model's own by default."
+    )
     base_url: str | None = Field(default=None, description="Endpoint for the openai provider.")
-    api_key_env: str = Field(default="OPENAI_API_KEY", description="Environment variable holding the key.")
+    api_key_env: str = Field(
+        default="OPENAI_API_KEY", description="Environment variable holding the key."
+    )
     mode: Literal["tools", "json_schema", "json"] | None = Field(
         default=None, description="instructor mode; chosen per backend when unset."
     )
     timeout_s: float = Field(default=120.0, gt=0)
-    model_path: Path | None = Field(default=None, description="GGUF file for the embedded provider.")
+    model_path: Path | None = Field(
+        default=None, description="GGUF file for the embedded provider."
+    )
     n_ctx: int = Field(default=2048, ge=256)
     n_threads: int | None = Field(default=None, ge=1)
 
@@ -65,7 +72,9 @@ class CacheConfig(_Config):
 
 
 class ExtractionConfig(_Config):
-    chunk_chars: int = Field(default=200, ge=1, description="Largest chunk of sentences per call.")
+    chunk_chars: int = Field(
+        default=0, ge=0, description="Group sentences up to this many characters; 0: one each."
+    )
     max_items: int = Field(default=4, ge=1, description="List-length cap per call.")
     isolate: bool = Field(default=True, description="Extract from the main article only.")
     prompt_id: str = "mentions-v1"

@@ -92,8 +92,12 @@ def decode_document(doc_id: str, source: str, data: bytes) -> Document | InputEr
     """Bytes to a document, refusing what is not text with a message that says why."""
     sha = hashlib.sha256(data).hexdigest()
     if len(data) > MAX_DOCUMENT_BYTES:
-        return InputError(doc_id, source, f"document is {len(data)} bytes, over the "
-                          f"{MAX_DOCUMENT_BYTES}-byte limit", sha)
+        return InputError(
+            doc_id,
+            source,
+            f"document is {len(data)} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit",
+            sha,
+        )
     if b"\x00" in data[:8192]:
         return InputError(doc_id, source, "binary file (contains NUL bytes), not text", sha)
     try:
@@ -108,8 +112,7 @@ def text_document(doc_id: str, source: str, text: str) -> Document | InputError:
     if looks_like_html(text):
         text = html_to_text(text)
     if not text.strip():
-        return InputError(doc_id, source, "document is empty or whitespace only",
-                          sha256_text(text))
+        return InputError(doc_id, source, "document is empty or whitespace only", sha256_text(text))
     return Document(doc_id, text, source)
 
 
@@ -125,8 +128,11 @@ def _jsonl_line(path: Path, number: int, line: str) -> Document | InputError:
     if not isinstance(doc_id, str | int) or not str(doc_id).strip():
         return InputError(fallback_id, f"{path}:{number}", f"line {number}: 'id' must be a string")
     if not isinstance(text, str):
-        return InputError(str(doc_id), f"{path}:{number}",
-                          f"line {number}: 'text' must be a string, got {type(text).__name__}")
+        return InputError(
+            str(doc_id),
+            f"{path}:{number}",
+            f"line {number}: 'text' must be a string, got {type(text).__name__}",
+        )
     return text_document(str(doc_id), f"{path}:{number}", text)
 
 

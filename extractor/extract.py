@@ -25,19 +25,32 @@ from extractor.answers import (
 )
 from extractor.chunk import Span
 from extractor.model_call import ModelCaller, ValidationExhausted
+from extractor.names import (
+    company_problem,
+    full_program_name,
+    organization_problem,
+    person_problem,
+    program_problem,
+    split_conjunction,
+)
 from extractor.preextract import Amount, QuoteSpan, find_amounts, find_quotes
 from extractor.prompting import PromptSet
 
 B = TypeVar("B", bound=BaseModel)
 
 _CUES = {
-    "people": re.compile(r"\b(said|says|told|chairman|director|minister|officer|analyst|CEO|MD|"
-                         r"founder|chief|president|head|Prime)\b"),
-    "organizations": re.compile(r"\b(Association|Ministry|Registrar|Exchange|Aayog|government|"
-                                r"research\w*|agenc\w+|Bloomberg|Reuters|Council|Authority|"
-                                r"Commission|Bureau|Department|RoC)\b"),
-    "programs": re.compile(r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b",
-                           re.IGNORECASE),
+    "people": re.compile(
+        r"\b(said|says|told|chairman|director|minister|officer|analyst|CEO|MD|"
+        r"founder|chief|president|head|Prime)\b"
+    ),
+    "organizations": re.compile(
+        r"\b(Association|Ministry|Registrar|Exchange|Aayog|government|"
+        r"research\w*|agenc\w+|Bloomberg|Reuters|Council|Authority|"
+        r"Commission|Bureau|Department|RoC)\b"
+    ),
+    "programs": re.compile(
+        r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b", re.IGNORECASE
+    ),
     "export": re.compile(r"\bexport", re.IGNORECASE),
 }
 
@@ -85,14 +98,32 @@ class SentenceReader:
             return []
         kept = []
         taken = {n.casefold() for n in found.companies + found.people}
-        for name in dict.fromkeys(answer.names):
-            if not occurs(name, found.text):
-                found.dropped.append((task, name, f"name {name!r} does not occur in its sentence"))
-            elif task != "companies" and name.casefold() in taken:
-                found.dropped.append((task, name, f"{name!r} was already named as a company or person"))
+        names = answer.names
+        if task == "companies":
+            names = [part for n in names for part in split_conjunction(n)]
+        for name in dict.fromkeys(names):
+            problem = self._problem(task, name, found.text, taken)
+            if problem:
+                found.dropped.append((task, name, problem))
             else:
-                kept.append(name)
+                kept.append(full_program_name(name, found.text) if task == "programs" else name)
         return kept
+
+    @staticmethod
+    def _problem(task: str, name: str, sentence: str, taken: set[str]) -> str | None:
+        """Why a name the model gave cannot be kept for this task, if it cannot."""
+        if not occurs(name, sentence):
+            return f"name {name!r} does not occur in its sentence"
+        if task != "companies" and name.casefold() in taken:
+            return f"{name!r} was already named as a company or person"
+        checks = {
+            "companies": company_problem,
+            "people": person_problem,
+            "organizations": organization_problem,
+        }
+        if task in checks:
+            return checks[task](name)
+        return program_problem(name, sentence)
 
     async def _choice(self, task: str, model: type[B], found: SentenceFindings) -> B | None:
         try:
@@ -131,10 +162,14 @@ async def read_article(
     sentences = [await reader.read(document, span) for span in spans]
     quotes: list[tuple[QuoteSpan, str]] = []
     for quote in find_quotes(document, *main):
-        nearby = [s for s in sentences if s.span.end >= quote.start - 200
-                  and s.span.start <= quote.end + 200]
-        names = list(dict.fromkeys(n for s in nearby for n in s.people + s.companies
-                                   + s.organizations))
+        nearby = [
+            s
+            for s in sentences
+            if s.span.end >= quote.start - 200 and s.span.start <= quote.end + 200
+        ]
+        names = list(
+            dict.fromkeys(n for s in nearby for n in s.people + s.companies + s.organizations)
+        )
         speaker = await reader.speaker(document, quote, names)
         if speaker:
             quotes.append((quote, speaker))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -70,15 +71,18 @@ class ModelCaller:
         self.cache = cache
         self.config = config
         mode = instructor.Mode(provider.instructor_mode())
-        self._create = instructor.patch(create=self._create_raw, mode=mode)
+        self._create: Callable[..., Awaitable[Any]] = instructor.patch(
+            create=self._create_raw, mode=mode
+        )
 
     def request(self, kwargs: dict[str, Any]) -> JSON:
         """Everything that decides the answer, and nothing else (no keys, no headers)."""
         sampling = self.config.sampling
         request: JSON = dict(self.provider.identity())
         request.update({k: _plain(kwargs[k]) for k in _REQUEST_FIELDS if k in kwargs})
-        request.update(temperature=sampling.temperature, max_tokens=sampling.max_tokens,
-                       seed=sampling.seed)
+        request.update(
+            temperature=sampling.temperature, max_tokens=sampling.max_tokens, seed=sampling.seed
+        )
         if self.provider.name == "embedded":
             request["repeat_penalty"] = sampling.repeat_penalty
         return request
@@ -87,8 +91,9 @@ class ModelCaller:
         request = self.request(kwargs)
 
         async def fetch() -> Any:
-            return await fetch_with_retries(lambda: self.provider.complete(request),
-                                            self.config.retry)
+            return await fetch_with_retries(
+                lambda: self.provider.complete(request), self.config.retry
+            )
 
         result = await self.cache.call(request, _LABEL.get(), fetch)
         stats = _STATS.get()

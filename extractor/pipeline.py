@@ -27,7 +27,7 @@ from schemas.prediction import PredictionLine, RejectedItem, Usage
 
 
 def main_article(text: str, enabled: bool) -> MainArticle:
-    """The isolated story, or the whole page as one paragraph when isolation is off or finds none."""
+    """The isolated story; the whole page as one paragraph if isolation is off or finds none."""
     found = isolate(text) if enabled else MainArticle(())
     if found.paragraphs:
         return found
@@ -41,9 +41,14 @@ def chunks_of(text: str, main: MainArticle, max_chars: int) -> list[Span]:
 
 
 def _usage(stats: CallStats) -> Usage:
-    return Usage(prompt_tokens=stats.prompt_tokens, completion_tokens=stats.completion_tokens,
-                 calls=stats.calls, cache_hits=stats.cache_hits, retries=stats.retries,
-                 reasks=stats.reasks)
+    return Usage(
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        calls=stats.calls,
+        cache_hits=stats.cache_hits,
+        retries=stats.retries,
+        reasks=stats.reasks,
+    )
 
 
 @dataclass
@@ -65,10 +70,15 @@ class Pipeline:
     def _line(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
         identity = self.provider.identity()
         return PredictionLine(
-            id=doc.id, source_sha256=doc.sha256, usage=_usage(stats),
-            latency_s=round(time.perf_counter() - started, 3), provider=self.provider.name,
-            model=str(identity.get("model", "")), prompt_id=self.prompts.id,
-            prompt_sha256=self.prompts.sha256, config_sha256=self.config.fingerprint(),
+            id=doc.id,
+            source_sha256=doc.sha256,
+            usage=_usage(stats),
+            latency_s=round(time.perf_counter() - started, 3),
+            provider=self.provider.name,
+            model=str(identity.get("model", "")),
+            prompt_id=self.prompts.id,
+            prompt_sha256=self.prompts.sha256,
+            config_sha256=self.config.fingerprint(),
         )
 
     async def extract(self, doc: Document) -> PredictionLine:
@@ -98,11 +108,19 @@ class Pipeline:
 
 def _dropped(findings: ArticleFindings) -> list[RejectedItem]:
     """Names the model gave that cannot be kept (not in the sentence, or already taken)."""
-    return [RejectedItem(record_type=task, item={"name": name, "evidence": s.text}, reason=reason)
-            for s in findings.sentences for task, name, reason in s.dropped]
+    return [
+        RejectedItem(record_type=task, item={"name": name, "evidence": s.text}, reason=reason)
+        for s in findings.sentences
+        for task, name, reason in s.dropped
+    ]
 
 
 def _unanswered(findings: ArticleFindings) -> list[RejectedItem]:
-    return [RejectedItem(record_type="call", item={"detail": u},
-                         reason="answer failed validation after all re-asks")
-            for u in findings.unanswered]
+    return [
+        RejectedItem(
+            record_type="call",
+            item={"detail": u},
+            reason="answer failed validation after all re-asks",
+        )
+        for u in findings.unanswered
+    ]

@@ -1,4 +1,4 @@
-"""Deterministic pre-extraction of amounts and quotations, which rules find better than a 270M model.
+"""Deterministic pre-extraction of amounts and quotations: rules beat a 270M model at these.
 
 An amount's value, currency and scale follow fixed conventions (crore = 10^7, "$" is USD), so
 parsing them is exact and cheap; the model is kept for what needs reading. Every item found here
@@ -12,11 +12,29 @@ from dataclasses import dataclass
 
 from schemas import FigureMetric, FigureUnit, Modality
 
-_SCALE = {"crore": 1e7, "lakh": 1e5, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
-          "trillion": 1e12}
-_CURRENCY_SIGNS = {"₹": "INR", "rs": "INR", "inr": "INR", "rupees": "INR", "us$": "USD",
-                   "[us]$": "USD", "$": "USD", "usd": "USD", "dollars": "USD", "€": "EUR",
-                   "yuan": "CNY", "rmb": "CNY"}
+_SCALE = {
+    "crore": 1e7,
+    "lakh": 1e5,
+    "billion": 1e9,
+    "bn": 1e9,
+    "million": 1e6,
+    "mn": 1e6,
+    "trillion": 1e12,
+}
+_CURRENCY_SIGNS = {
+    "₹": "INR",
+    "rs": "INR",
+    "inr": "INR",
+    "rupees": "INR",
+    "us$": "USD",
+    "[us]$": "USD",
+    "$": "USD",
+    "usd": "USD",
+    "dollars": "USD",
+    "€": "EUR",
+    "yuan": "CNY",
+    "rmb": "CNY",
+}
 _NUM = r"(?P<num{}>\d[\d,]*(?:\.\d+)?)"
 _SCALE_RE = r"(?:[\s-]?(?P<scale>crore|lakh|billion|bn|million|mn|trillion)\b)?"
 _AMOUNT = re.compile(
@@ -31,8 +49,9 @@ _AMOUNT = re.compile(
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PERIOD = re.compile(r"\b(FY ?\d{2,4}|by 20\d\d|in 20\d\d|Q[1-4] 20\d\d)\b")
-_EXPECTED = re.compile(r"\b(expected|will|foresee|forecast|plans?|target|envision\w*|aims?)\b",
-                       re.IGNORECASE)
+_EXPECTED = re.compile(
+    r"\b(expected|will|foresee|forecast|plans?|target|envision\w*|aims?)\b", re.IGNORECASE
+)
 _HEDGED = re.compile(r"\b(about|around|approximately|roughly|nearly|couple of)\b", re.IGNORECASE)
 _METRIC_CUES: tuple[tuple[str, FigureMetric], ...] = (
     (r"foreign exchange|earn", FigureMetric.EXPORT_EARNINGS),
@@ -66,20 +85,64 @@ def _amount(match: re.Match[str], offset: int) -> Amount | None:
         scale = _SCALE.get((g["scale"] or g["scale2"] or "").lower(), 1.0)
         sign = (g["sign"] or g["word"] or "").lower().rstrip(".")
         currency = _CURRENCY_SIGNS.get(sign, "USD")
-        return Amount(offset + match.start(), offset + match.end(), raw,
-                      _number(g["num"]) * scale, FigureUnit.CURRENCY, currency)
+        return Amount(
+            offset + match.start(),
+            offset + match.end(),
+            raw,
+            _number(g["num"]) * scale,
+            FigureUnit.CURRENCY,
+            currency,
+        )
     if g["pct"]:
-        return Amount(offset + match.start(), offset + match.end(), raw, _number(g["num"]),
-                      FigureUnit.PERCENT, None)
+        return Amount(
+            offset + match.start(),
+            offset + match.end(),
+            raw,
+            _number(g["num"]),
+            FigureUnit.PERCENT,
+            None,
+        )
     if raw.endswith("-fold"):
-        return Amount(offset + match.start(), offset + match.end(), raw, _number(g["num"]),
-                      FigureUnit.MULTIPLE, None)
+        return Amount(
+            offset + match.start(),
+            offset + match.end(),
+            raw,
+            _number(g["num"]),
+            FigureUnit.MULTIPLE,
+            None,
+        )
     if g["things"] and not _YEAR.match(g["num"]):
-        return Amount(offset + match.start(), offset + match.end(), raw, _number(g["num"]),
-                      FigureUnit.COUNT, None)
+        return Amount(
+            offset + match.start(),
+            offset + match.end(),
+            raw,
+            _number(g["num"]),
+            FigureUnit.COUNT,
+            None,
+        )
     return None
 
 
+_WORD_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a dozen": 12,
+    "a couple of hundred": 200,
+}
+# A number word counts things when "of" or a plural noun follows ("five … providers");
+# "one" is left out: "one of the largest" is idiom, not a count.
+_WORD_COUNT = re.compile(
+    r"\b(?P<w>two|three|four|five|six|seven|eight|nine|ten|a dozen|a couple of hundred)\b"
+    r"(?= of\b|(?:\s+[a-z-]+){0,3}?\s+[a-z]+s\b)",
+    re.IGNORECASE,
+)
 _DECLINE = re.compile(r"\b(drop|fall|fell|decline|down|shrink|slump)\w*\b", re.IGNORECASE)
 
 
@@ -104,11 +167,37 @@ def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
             continue
         if not _is_conversion(sentence, offset, previous, amount):
             if amount.unit is FigureUnit.PERCENT and _DECLINE.search(sentence):
-                amount = Amount(amount.start, amount.end, amount.raw, -amount.value,
-                                amount.unit, amount.currency)
+                amount = Amount(
+                    amount.start,
+                    amount.end,
+                    amount.raw,
+                    -amount.value,
+                    amount.unit,
+                    amount.currency,
+                )
             amounts.append(amount)
         previous = amount
-    return amounts
+    return sorted(amounts + _word_counts(sentence, offset, amounts), key=lambda a: a.start)
+
+
+def _word_counts(sentence: str, offset: int, found: list[Amount]) -> list[Amount]:
+    taken = [(a.start - offset, a.end - offset) for a in found]
+    counts = []
+    for match in _WORD_COUNT.finditer(sentence):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        value = _WORD_NUMBERS[match.group("w").casefold()]
+        counts.append(
+            Amount(
+                offset + match.start(),
+                offset + match.end(),
+                match.group(0),
+                float(value),
+                FigureUnit.COUNT,
+                None,
+            )
+        )
+    return counts
 
 
 def metric_for(amount: Amount, sentence: str) -> FigureMetric:

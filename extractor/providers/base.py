@@ -58,7 +58,9 @@ class Provider(Protocol):
 PROVIDERS: dict[str, Callable[[RunConfig], Provider]] = {}
 
 
-def register(name: str) -> Callable[[Callable[[RunConfig], Provider]], Callable[[RunConfig], Provider]]:
+def register(
+    name: str,
+) -> Callable[[Callable[[RunConfig], Provider]], Callable[[RunConfig], Provider]]:
     """Registers a provider factory under the name users give in `provider.kind`."""
 
     def decorate(factory: Callable[[RunConfig], Provider]) -> Callable[[RunConfig], Provider]:
@@ -86,7 +88,11 @@ class _AttemptCounter:
 
 def _wait(config: RetryConfig) -> Callable[[RetryCallState], float]:
     """Exponential backoff with jitter, but never shorter than the server's Retry-After."""
-    backoff = wait_exponential_jitter(initial=config.initial_backoff_s, max=config.max_backoff_s)
+    backoff = wait_exponential_jitter(
+        multiplier=config.initial_backoff_s,
+        max=config.max_backoff_s,
+        jitter=config.initial_backoff_s,
+    )
 
     def wait(state: RetryCallState) -> float:
         base = float(backoff(state))

@@ -13,7 +13,7 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from extractor.config import RunConfig
 from extractor.providers.base import JSON, ProviderConfigError, TransportError, register
@@ -91,8 +91,12 @@ class EmbeddedProvider:
         self._llama: Any = None
 
     def identity(self) -> JSON:
-        return {"provider": self.name, "model": self.model, "model_sha256": self.sha256,
-                "mode": self.mode}
+        return {
+            "provider": self.name,
+            "model": self.model,
+            "model_sha256": self.sha256,
+            "mode": self.mode,
+        }
 
     def instructor_mode(self) -> str:
         return "tool_call"
@@ -109,9 +113,12 @@ class EmbeddedProvider:
                 return ChatFormatterResponse(prompt=plain_prompt(messages), stop=["\n\n\n"])
 
             self._llama = Llama(
-                model_path=str(self.path), n_ctx=self._n_ctx, n_threads=self._n_threads,
-                seed=0, verbose=False,
-                chat_handler=chat_formatter_to_chat_completion_handler(formatter),
+                model_path=str(self.path),
+                n_ctx=self._n_ctx,
+                n_threads=self._n_threads,
+                seed=0,
+                verbose=False,
+                chat_handler=chat_formatter_to_chat_completion_handler(cast(Any, formatter)),
             )
         return self._llama
 
@@ -127,7 +134,8 @@ class EmbeddedProvider:
             llama = self._load()
             try:
                 response: JSON = llama.create_chat_completion(
-                    messages=request["messages"], tools=request.get("tools"),
+                    messages=request["messages"],
+                    tools=request.get("tools"),
                     tool_choice=request.get("tool_choice"),
                     temperature=request.get("temperature", 0.0),
                     max_tokens=request.get("max_tokens"),
@@ -137,7 +145,7 @@ class EmbeddedProvider:
             except ValueError as exc:  # prompt longer than the context window
                 raise TransportError(f"model refused the request: {exc}", retryable=False) from None
         # Round-trip through JSON: the cache stores plain JSON, and replay must see the same.
-        return json.loads(json.dumps(response))
+        return cast(JSON, json.loads(json.dumps(response)))
 
     async def complete(self, request: JSON) -> JSON:
         return await asyncio.to_thread(self._complete_sync, request)

@@ -15,8 +15,16 @@ from extractor.config import RunConfig
 from extractor.providers.base import JSON, ProviderConfigError, TransportError, register
 
 # Keys of a request that an OpenAI-compatible endpoint understands.
-_WIRE_KEYS = ("model", "messages", "tools", "tool_choice", "response_format", "temperature",
-              "max_tokens", "seed")
+_WIRE_KEYS = (
+    "model",
+    "messages",
+    "tools",
+    "tool_choice",
+    "response_format",
+    "temperature",
+    "max_tokens",
+    "seed",
+)
 _MODES = {"tools": "tool_call", "json_schema": "json_schema_mode", "json": "json_mode"}
 # Status codes worth another attempt: the request was fine, the server was not.
 _RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
@@ -34,8 +42,11 @@ def classify(error: Exception) -> TransportError:
     """Maps client exceptions to retryable or final failures, never echoing headers or keys."""
     if isinstance(error, openai.APIStatusError):
         status = error.status_code
-        return TransportError(f"HTTP {status} from endpoint", retryable=status in _RETRY_STATUS,
-                              retry_after_s=_retry_after(error))
+        return TransportError(
+            f"HTTP {status} from endpoint",
+            retryable=status in _RETRY_STATUS,
+            retry_after_s=_retry_after(error),
+        )
     if isinstance(error, openai.APITimeoutError):
         return TransportError("request timed out", retryable=True)
     if isinstance(error, openai.APIConnectionError):
@@ -62,10 +73,14 @@ class OpenAIProvider:
         self.base_url = settings.base_url
         self.mode = settings.mode or "tools"
         if self.mode not in _MODES:
-            raise ProviderConfigError(f"mode {self.mode!r} not supported (use one of {sorted(_MODES)})")
+            raise ProviderConfigError(
+                f"mode {self.mode!r} not supported (use one of {sorted(_MODES)})"
+            )
         self._client = openai.AsyncOpenAI(
-            api_key=key or "not-needed", base_url=settings.base_url,
-            timeout=settings.timeout_s, max_retries=0,
+            api_key=key or "not-needed",
+            base_url=settings.base_url,
+            timeout=settings.timeout_s,
+            max_retries=0,
         )
 
     def identity(self) -> JSON:
@@ -79,8 +94,9 @@ class OpenAIProvider:
         try:
             models = await self._client.models.list()
         except Exception as exc:
-            raise ProviderConfigError(f"endpoint {self.base_url or 'OpenAI'} unusable: "
-                                      f"{classify(exc)}") from None
+            raise ProviderConfigError(
+                f"endpoint {self.base_url or 'OpenAI'} unusable: {classify(exc)}"
+            ) from None
         names = {m.id for m in models.data}
         if names and self.model not in names:
             raise ProviderConfigError(f"model {self.model!r} not served (served: {sorted(names)})")

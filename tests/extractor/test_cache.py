@@ -9,8 +9,12 @@ import pytest
 from extractor.cache import CacheMissError, Fetched, ResponseCache, describe_difference, request_key
 from extractor.config import CacheMode
 
-REQUEST = {"provider": "embedded", "model": "m", "messages": [{"role": "user", "content": "Hi"}],
-           "temperature": 0.0}
+REQUEST = {
+    "provider": "embedded",
+    "model": "m",
+    "messages": [{"role": "user", "content": "Hi"}],
+    "temperature": 0.0,
+}
 
 
 class Backend:
@@ -88,6 +92,13 @@ def test_committed_cassettes_hold_no_secrets(root: Path) -> None:
         for marker in SECRET_MARKERS:
             assert marker not in text, (path, marker)
         entry = json.loads(text)
-        assert set(entry) == {"key", "label", "request", "response", "usage", "attempts",
-                              "latency_s"}
+        assert set(entry) == {
+            "key",
+            "label",
+            "request",
+            "response",
+            "usage",
+            "attempts",
+            "latency_s",
+        }
         assert request_key(entry["request"]) == entry["key"]

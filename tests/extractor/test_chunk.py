@@ -1,5 +1,7 @@
 """Sentences keep their offsets; chunks never cut a sentence and cover the article in order."""
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,8 +15,11 @@ def _split(text: str) -> list[str]:
 
 def test_splits_glued_sentences_and_keeps_abbreviations() -> None:
     text = "Filings were made on May 12.The companies are yet to file. Xiaomi Corp. grew."
-    assert _split(text) == ["Filings were made on May 12.", "The companies are yet to file.",
-                            "Xiaomi Corp. grew."]
+    assert _split(text) == [
+        "Filings were made on May 12.",
+        "The companies are yet to file.",
+        "Xiaomi Corp. grew.",
+    ]
 
 
 def test_quotes_stay_with_their_sentence() -> None:
@@ -22,8 +27,9 @@ def test_quotes_stay_with_their_sentence() -> None:
     assert _split(text) == ["“India will hit $60 billion,” he said.", "Exports rose 55%."]
 
 
-words = st.lists(st.sampled_from(["Xiaomi", "makes", "phones", "in", "India", "Dixon"]),
-                 min_size=1, max_size=8)
+words = st.lists(
+    st.sampled_from(["Xiaomi", "makes", "phones", "in", "India", "Dixon"]), min_size=1, max_size=8
+)
 
 
 @given(st.lists(words, min_size=1, max_size=12), st.integers(min_value=1, max_value=300))
@@ -32,7 +38,7 @@ def test_chunks_cover_all_sentences_in_order(sentences: list[list[str]], limit: 
     spans = split_sentences(text, Paragraph(0, len(text)))
     chunks = chunk(spans, limit)
     assert chunks[0].focus.start == spans[0].start and chunks[-1].focus.end == spans[-1].end
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in pairwise(chunks):
         assert a.focus.end <= b.focus.start
         assert b.context is not None and b.context.end == a.focus.end
     starts = {s.start for s in spans}

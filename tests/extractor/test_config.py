@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from extractor.cli import build_parser, build_config
+from extractor.cli import build_config, build_parser
 from extractor.config import CacheMode, RunConfig, load_config
 
 
@@ -13,8 +13,10 @@ def test_fingerprint_ignores_cache_mode_and_concurrency() -> None:
     base = RunConfig()
     other = RunConfig.model_validate({"cache": {"mode": "replay"}, "concurrency": 9})
     assert base.fingerprint() == other.fingerprint()
-    assert base.fingerprint() != RunConfig.model_validate(
-        {"sampling": {"temperature": 0.5}}).fingerprint()
+    assert (
+        base.fingerprint()
+        != RunConfig.model_validate({"sampling": {"temperature": 0.5}}).fingerprint()
+    )
 
 
 def test_toml_file_and_flags_combine(tmp_path: Path) -> None:

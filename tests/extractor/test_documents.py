@@ -29,8 +29,13 @@ def test_bad_files_become_errors_naming_the_cause(tmp_path: Path) -> None:
 
 def test_jsonl_bad_line_is_named_and_the_rest_is_read(tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
-    lines = [json.dumps({"id": "a", "text": "Alpha story."}), "{not json", json.dumps([1]),
-             json.dumps({"id": "b", "text": 5}), json.dumps({"id": "c", "text": "Gamma."})]
+    lines = [
+        json.dumps({"id": "a", "text": "Alpha story."}),
+        "{not json",
+        json.dumps([1]),
+        json.dumps({"id": "b", "text": 5}),
+        json.dumps({"id": "c", "text": "Gamma."}),
+    ]
     path.write_text("\n".join(lines) + "\n")
     results = _all([path])
     assert [r.id for r in results if isinstance(r, Document)] == ["a", "c"]
@@ -48,8 +53,10 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 
 
 def test_html_is_reduced_to_visible_text(tmp_path: Path) -> None:
-    html = ("<html><head><style>p{}</style><script>var x=1</script></head>"
-            "<body><p>Xiaomi signed with Dixon.</p><p>Second &amp; last.</p></body></html>")
+    html = (
+        "<html><head><style>p{}</style><script>var x=1</script></head>"
+        "<body><p>Xiaomi signed with Dixon.</p><p>Second &amp; last.</p></body></html>"
+    )
     (tmp_path / "page.html").write_text(html)
     doc = _all([tmp_path / "page.html"])[0]
     assert isinstance(doc, Document)

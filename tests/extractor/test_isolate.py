@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from extractor.isolate import is_prose, isolate
 from eval.gold import load_gold
+from extractor.isolate import is_prose, isolate
 
 
 def test_isolated_span_equals_gold_main_span(seeds_dir: Path, gold_dir: Path) -> None:

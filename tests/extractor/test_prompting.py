@@ -10,8 +10,15 @@ from extractor.prompting import PROMPTS_DIR, load_prompts
 
 def test_default_prompt_set_renders_every_task() -> None:
     prompts = load_prompts("mentions-v1")
-    for task in ("companies", "people", "organizations", "programs", "partnership", "export",
-                 "speaker"):
+    for task in (
+        "companies",
+        "people",
+        "organizations",
+        "programs",
+        "partnership",
+        "export",
+        "speaker",
+    ):
         text = prompts.render(task, "Dixon makes phones for Xiaomi.")
         assert text.endswith(":") and "Dixon makes phones for Xiaomi." in text
     assert len(prompts.sha256) == 64

@@ -49,7 +49,9 @@ def test_gold_has_no_dangling_references(gold_dir: Path) -> None:
         assert record.dangling_references() == []
 
 
-def test_gold_check_reports_a_planted_error(tmp_path: Path, gold_dir: Path, seeds_dir: Path) -> None:
+def test_gold_check_reports_a_planted_error(
+    tmp_path: Path, gold_dir: Path, seeds_dir: Path
+) -> None:
     target = tmp_path / "gold"
     target.mkdir()
     for path in gold_dir.glob("*.json"):

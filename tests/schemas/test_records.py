@@ -14,17 +14,32 @@ def _company(**kw: object) -> dict[str, object]:
 
 
 def _figure(**kw: object) -> dict[str, object]:
-    base = {"metric": "export_earnings", "subject": "Oppo", "value": 2.72e9, "unit": "currency",
-            "currency": "INR", "raw": "₹272 crore", "evidence": "earned ₹272 crore"}
+    base = {
+        "metric": "export_earnings",
+        "subject": "Oppo",
+        "value": 2.72e9,
+        "unit": "currency",
+        "currency": "INR",
+        "raw": "₹272 crore",
+        "evidence": "earned ₹272 crore",
+    }
     return {**base, **kw}
 
 
 def test_round_trip_model_to_json_and_back() -> None:
     record = ArticleRecord(
-        doc_id="d", companies=[Company.model_validate(_company())],
+        doc_id="d",
+        companies=[Company.model_validate(_company())],
         figures=[Figure.model_validate(_figure())],
-        partnerships=[{"brand": "Dixon", "partner": "dixon", "kind": "other",  # type: ignore[list-item]
-                       "status": "agreed", "evidence": "e"}],
+        partnerships=[
+            {
+                "brand": "Dixon",
+                "partner": "dixon",
+                "kind": "other",  # type: ignore[list-item]
+                "status": "agreed",
+                "evidence": "e",
+            }
+        ],
     )
     again = ArticleRecord.model_validate_json(record.model_dump_json())
     assert again == record
@@ -37,7 +52,9 @@ def test_country_and_currency_codes_are_uppercased() -> None:
 
 
 def test_whitespace_in_names_is_collapsed_but_evidence_is_kept_verbatim() -> None:
-    company = Company.model_validate(_company(name="Dixon   Technologies\n", evidence="Dixon  makes"))
+    company = Company.model_validate(
+        _company(name="Dixon   Technologies\n", evidence="Dixon  makes")
+    )
     assert company.name == "Dixon Technologies"
     assert company.evidence == "Dixon  makes"
 
@@ -85,21 +102,43 @@ def test_currency_required_exactly_when_unit_is_currency() -> None:
 
 
 def test_dangling_company_reference_is_rejected() -> None:
-    with pytest.raises(ValidationError, match="partnerships\\[0\\].partner='Lava'"):
-        ArticleRecord.model_validate({
-            "doc_id": "d", "companies": [_company()],
-            "partnerships": [{"brand": "Dixon", "partner": "Lava", "kind": "other",
-                              "status": "agreed", "evidence": "e"}],
-        })
+    with pytest.raises(ValidationError, match=r"partnerships\[0\]\.partner='Lava'"):
+        ArticleRecord.model_validate(
+            {
+                "doc_id": "d",
+                "companies": [_company()],
+                "partnerships": [
+                    {
+                        "brand": "Dixon",
+                        "partner": "Lava",
+                        "kind": "other",
+                        "status": "agreed",
+                        "evidence": "e",
+                    }
+                ],
+            }
+        )
 
 
 def test_references_may_use_an_alias() -> None:
-    record = ArticleRecord.model_validate({
-        "doc_id": "d", "companies": [_company(name="Dixon Technologies", aliases=["Dixon"]),
-                                     _company(name="Xiaomi", roles=["brand"])],
-        "partnerships": [{"brand": "Xiaomi", "partner": "Dixon", "kind": "other",
-                          "status": "agreed", "evidence": "e"}],
-    })
+    record = ArticleRecord.model_validate(
+        {
+            "doc_id": "d",
+            "companies": [
+                _company(name="Dixon Technologies", aliases=["Dixon"]),
+                _company(name="Xiaomi", roles=["brand"]),
+            ],
+            "partnerships": [
+                {
+                    "brand": "Xiaomi",
+                    "partner": "Dixon",
+                    "kind": "other",
+                    "status": "agreed",
+                    "evidence": "e",
+                }
+            ],
+        }
+    )
     assert record.dangling_references() == []
 
 

@@ -1,0 +1,176 @@
+"""What a name can and cannot be: the checks that turn the model's name lists into entities.
+
+A small model names places, amounts and job titles as companies, and writes one company in
+several forms. These rules are general (a country is never a company; "Xiaomi Corp" and "Xiaomi
+India" are one firm), so they hold for any article, not just the seeds.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PLACE_WORDS = frozenset(
+    {
+        "india",
+        "china",
+        "us",
+        "usa",
+        "taiwan",
+        "vietnam",
+        "japan",
+        "korea",
+        "europe",
+        "africa",
+        "asia",
+        "uk",
+        "britain",
+        "germany",
+        "france",
+        "indonesia",
+        "malaysia",
+        "thailand",
+        "singapore",
+        "bangladesh",
+        "pakistan",
+        "delhi",
+        "beijing",
+        "mumbai",
+        "noida",
+        "kolkata",
+        "chennai",
+        "bengaluru",
+        "shenzhen",
+        "the",
+        "west",
+        "southeast",
+        "south",
+        "east",
+        "north",
+        "middle",
+        "new",
+        "united",
+        "states",
+        "america",
+        "hong",
+        "kong",
+        "mainland",
+    }
+)
+CORPORATE_SUFFIXES = (
+    "ltd",
+    "ltd.",
+    "limited",
+    "corp",
+    "corp.",
+    "corporation",
+    "co",
+    "co.",
+    "inc",
+    "inc.",
+    "pvt",
+    "plc",
+    "group",
+    "holdings",
+    "llc",
+    "ag",
+    "sa",
+)
+_ORG_WORDS = re.compile(
+    r"\b(association|ministry|registrar|exchange|aayog|council|authority|commission|bureau|"
+    r"department|agency|institute|board|federation|chamber|government|research|bank)\b",
+    re.IGNORECASE,
+)
+_PROGRAM_WORDS = re.compile(
+    r"\b(scheme|programm?e?|initiative|incentives?|policy|mission|plan|PLI)\b", re.IGNORECASE
+)
+_COUNTRY_TAIL = re.compile(r"\s*\(?(India|China)\)?$")
+
+
+def is_place(name: str) -> bool:
+    """Every word is a place word: "India", "West Asia", "the US", "Southeast Asia"."""
+    words = [w.strip(".,’'()").casefold() for w in name.split()]
+    return bool(words) and all(w in _PLACE_WORDS for w in words)
+
+
+def has_digit(name: str) -> bool:
+    return any(ch.isdigit() for ch in name)
+
+
+def is_corporate(name: str) -> bool:
+    return name.split()[-1].casefold() in CORPORATE_SUFFIXES if name.split() else False
+
+
+def core_name(name: str) -> str:
+    """The name without corporate suffixes or a country tail: what identifies the firm."""
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold() in CORPORATE_SUFFIXES:
+        words.pop()
+    core = " ".join(words)
+    stripped = _COUNTRY_TAIL.sub("", core)
+    return (stripped or core).casefold()
+
+
+def split_conjunction(name: str) -> list[str]:
+    """ "Dixon and Foxconn" is two names when every part is capitalised."""
+    parts = [p.strip() for p in re.split(r",\s*|\s+and\s+", name) if p.strip()]
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+        return parts
+    return [name]
+
+
+def company_problem(name: str) -> str | None:
+    """Why a name cannot be a company, or None when it may be one."""
+    if is_place(name):
+        return f"{name!r} is a place, not a company"
+    if has_digit(name):
+        return f"{name!r} contains digits: an amount or date, not a company"
+    if name[:1].islower():
+        return f"{name!r} is not a proper name"
+    return None
+
+
+def person_problem(name: str) -> str | None:
+    words = name.split()
+    if len(words) < 2:
+        return f"{name!r} is a single word: not a full personal name"
+    if is_corporate(name) or is_place(name) or has_digit(name):
+        return f"{name!r} is not a personal name"
+    if not all(w[:1].isupper() for w in words if len(w) > 2):
+        return f"{name!r} is not a personal name"
+    return None
+
+
+def organization_problem(name: str) -> str | None:
+    if is_place(name) or has_digit(name):
+        return f"{name!r} is not an organization name"
+    if is_corporate(name):
+        return f"{name!r} has a corporate suffix: a company, not an organization"
+    return None
+
+
+def program_problem(name: str, sentence: str) -> str | None:
+    if _PROGRAM_WORDS.search(name) or _PROGRAM_WORDS.search(program_tail(name, sentence)):
+        return None
+    return f"{name!r} names no scheme, program, initiative or policy"
+
+
+def program_tail(name: str, sentence: str) -> str:
+    """The words right after a name in its sentence ("Make in India’ initiative")."""
+    at = sentence.casefold().find(name.casefold())
+    return sentence[at + len(name) : at + len(name) + 14] if at >= 0 else ""
+
+
+def full_program_name(name: str, sentence: str) -> str:
+    """Extends a name to the program word that follows it, as the article writes it."""
+    at = sentence.casefold().find(name.casefold())
+    if at < 0 or _PROGRAM_WORDS.search(name):
+        return name
+    match = re.match(
+        r"[’'\"”]?\s*(initiative|scheme|programm?e?|policy|mission)\b",
+        sentence[at + len(name) :],
+        re.IGNORECASE,
+    )
+    if match is None:
+        return name
+    start = at - 1 if at > 0 and sentence[at - 1] in "‘'\"“" else at
+    return sentence[start : at + len(name) + match.end()]
