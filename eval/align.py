@@ -1,0 +1,132 @@
+"""Optimal one-to-one alignment of predicted to gold items, and the category of each item.
+
+Greedy matching lets an early, mediocre pair steal a later item's best partner; the Hungarian
+algorithm (scipy's `linear_sum_assignment`) maximises total similarity instead, so the result
+does not depend on list order. Among candidate pairs above the minimum similarity, a small bonus
+for the share of agreeing fields breaks ties towards the pairing a human would choose.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from eval.entities import DocContext
+from eval.fields import FieldSpec, display
+from eval.outcomes import Category, FieldDiff, FieldTally, ItemResult
+from eval.similarity import Matrix
+from eval.specs import TypeSpec
+from schemas import Grounded
+
+AGREEMENT_BONUS = 0.05
+"""Weight of the agreeing-field share in the assignment objective; below any gate's spacing."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    pred: int
+    gold: int
+    similarity: float
+    checks: tuple[tuple[FieldSpec, bool], ...]
+
+
+def item_keys(doc_id: str, record_type: str, labels: Sequence[str]) -> list[str]:
+    """Stable names for gold items: the label, numbered only when a label repeats."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for label in labels:
+        seen[label] += 1
+        suffix = f" #{seen[label]}" if seen[label] > 1 else ""
+        keys.append(f"{doc_id} | {record_type} | {label}{suffix}")
+    return keys
+
+
+def compare_fields(
+    spec: TypeSpec, pred: Grounded, gold: Grounded, ctx: DocContext
+) -> tuple[tuple[FieldSpec, bool], ...]:
+    return tuple((f, f.equal(pred, gold, ctx)) for f in spec.fields)
+
+
+def assign(
+    sim: Matrix, bonus: Matrix, min_similarity: float
+) -> list[tuple[int, int]]:
+    """Pairs (pred, gold) maximising total similarity, never below the minimum."""
+    if sim.size == 0:
+        return []
+    eligible = (sim >= min_similarity) & (sim > 0)
+    objective = np.where(eligible, sim + bonus, 0.0)
+    rows, cols = linear_sum_assignment(objective, maximize=True)
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if eligible[r, c]]
+
+
+def pair_up(
+    spec: TypeSpec, preds: Sequence[Grounded], golds: Sequence[Grounded], ctx: DocContext
+) -> list[Pair]:
+    sim = spec.similarity(preds, golds, ctx)
+    eligible = (sim >= ctx.config.min_similarity) & (sim > 0)
+    candidates: list[tuple[int, int]] = [(i, j) for i, j in np.argwhere(eligible).tolist()]
+    checks = {(i, j): compare_fields(spec, preds[i], golds[j], ctx) for i, j in candidates}
+    if eligible.sum(axis=0).max() <= 1 and eligible.sum(axis=1).max() <= 1:
+        chosen = candidates  # no item has two candidates: nothing to optimise
+    else:
+        bonus = np.zeros_like(sim)
+        for (i, j), found in checks.items():
+            bonus[i, j] = AGREEMENT_BONUS * sum(ok for _, ok in found) / max(len(found), 1)
+        chosen = assign(sim, bonus, ctx.config.min_similarity)
+    return [Pair(i, j, float(sim[i, j]), checks[(i, j)]) for i, j in chosen]
+
+
+def categorise(checks: tuple[tuple[FieldSpec, bool], ...]) -> Category:
+    wrong = [f for f, ok in checks if not ok]
+    if any(f.decides_type for f in wrong):
+        return Category.INCORRECT
+    return Category.PARTIAL if wrong else Category.CORRECT
+
+
+def _aligned(
+    spec: TypeSpec, pair: Pair, pred: Grounded, gold: Grounded, key: str
+) -> ItemResult:
+    diffs = tuple(
+        FieldDiff(f.name, display(gold, f.name), display(pred, f.name), f.decides_type)
+        for f, ok in pair.checks if not ok
+    )
+    return ItemResult(
+        spec.record_type, categorise(pair.checks), spec.label(gold), pair.gold, pair.pred,
+        round(pair.similarity, 4), diffs, key,
+    )
+
+
+def align_type(
+    spec: TypeSpec,
+    preds: Sequence[Grounded],
+    golds: Sequence[Grounded],
+    ctx: DocContext,
+    keys: Sequence[str],
+) -> tuple[list[ItemResult], dict[str, FieldTally]]:
+    """Every gold and predicted item of one type categorised, plus per-field agreement."""
+    pairs = pair_up(spec, preds, golds, ctx) if preds and golds else []
+    results = [_aligned(spec, p, preds[p.pred], golds[p.gold], keys[p.gold]) for p in pairs]
+    matched_gold = {p.gold for p in pairs}
+    matched_pred = {p.pred for p in pairs}
+    results += [
+        ItemResult(spec.record_type, Category.MISSING, spec.label(g), gold_index=j, key=keys[j])
+        for j, g in enumerate(golds) if j not in matched_gold
+    ]
+    results += [
+        ItemResult(spec.record_type, Category.SPURIOUS, spec.label(p), pred_index=i)
+        for i, p in enumerate(preds) if i not in matched_pred
+    ]
+    return results, _tally(spec, pairs)
+
+
+def _tally(spec: TypeSpec, pairs: list[Pair]) -> dict[str, FieldTally]:
+    tally = {f.name: [0, 0] for f in spec.fields}
+    for pair in pairs:
+        for f, ok in pair.checks:
+            tally[f.name][0] += 1
+            tally[f.name][1] += ok
+    return {name: FieldTally(c, e) for name, (c, e) in tally.items()}
