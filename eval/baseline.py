@@ -50,9 +50,9 @@ class GateResult(Frozen):
     regressions: list[str]
     warnings: list[str]
     lost: list[Flip]
-    """Items correct in the baseline and not now."""
+    """Gold items whose category got worse (correct → partial, partial → missing, …)."""
     gained: list[Flip]
-    """Items correct now and not in the baseline."""
+    """Gold items whose category got better."""
 
 
 def _round_scores(scores: Scores) -> Scores:
@@ -106,12 +106,23 @@ def load_baseline(path: Path) -> Baseline:
         raise ValueError(f"{path} is neither a baseline nor a JSON report: {exc}") from None
 
 
-def _drop(name: str, before: TypeScore, after: TypeScore, tolerance: float) -> str | None:
-    drop = before.strict.f1 - after.strict.f1
-    if drop > tolerance + _EPSILON:
-        return (f"{name}: strict F1 {before.strict.f1:.4f} → {after.strict.f1:.4f} "
-                f"(−{drop:.4f} > tolerance {tolerance})")
-    return None
+def _drops(name: str, before: TypeScore, after: TypeScore, tolerance: float) -> list[str]:
+    """Strict and lenient F1 both gate: a weak model's gains and losses are often partial."""
+    found = []
+    for kind in ("strict", "lenient"):
+        old, new = getattr(before, kind).f1, getattr(after, kind).f1
+        if old - new > tolerance + _EPSILON:
+            found.append(f"{name}: {kind} F1 {old:.4f} → {new:.4f} "
+                         f"(−{old - new:.4f} > tolerance {tolerance})")
+    return found
+
+
+# Worse categories rank lower; a gold item whose category falls has flipped.
+_RANK = {"correct": 3, "partial": 2, "incorrect": 1, "missing": 0, "absent": 0}
+
+
+def _worse(before: str, after: str) -> bool:
+    return _RANK.get(after, 0) < _RANK.get(before, 0)
 
 
 def _warnings(current: Baseline, baseline: Baseline) -> list[str]:
@@ -129,25 +140,23 @@ def _warnings(current: Baseline, baseline: Baseline) -> list[str]:
 
 
 def gate(current: Baseline, baseline: Baseline, tolerance: float) -> GateResult:
-    """Fail when micro-F1 or any record type's F1 (strict) fell by more than the tolerance."""
-    regressions = [_drop("micro", baseline.micro, current.micro, tolerance)]
+    """Fail when micro-F1 or any record type's F1 (strict or lenient) fell beyond tolerance."""
+    found = _drops("micro", baseline.micro, current.micro, tolerance)
     now = {t.record_type: t for t in current.per_type}
-    regressions += [
-        _drop(t.record_type, t, now[t.record_type], tolerance)
-        for t in baseline.per_type if t.record_type in now
-    ]
-    found = [r for r in regressions if r is not None]
+    for t in baseline.per_type:
+        if t.record_type in now:
+            found += _drops(t.record_type, t, now[t.record_type], tolerance)
     return GateResult(
         passed=not found, tolerance=tolerance, regressions=found,
         warnings=_warnings(current, baseline),
         lost=[
             Flip(key=k, before=c, after=current.items.get(k, "absent"))
             for k, c in sorted(baseline.items.items())
-            if c == "correct" and current.items.get(k) != "correct"
+            if _worse(c, current.items.get(k, "absent"))
         ],
         gained=[
             Flip(key=k, before=baseline.items.get(k, "absent"), after=c)
             for k, c in sorted(current.items.items())
-            if c == "correct" and baseline.items.get(k) != "correct"
+            if _worse(c, baseline.items.get(k, "absent"))
         ],
     )

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor.cues import export_status, partnership_kind, partnership_status
+from extractor.cues import (
+    destinations,
+    export_status,
+    partnership_kind,
+    partnership_status,
+    person_title,
+    product_categories,
+)
 from extractor.extract import ArticleFindings, SentenceFindings
 from extractor.isolate import MainArticle
 from extractor.names import core_name
@@ -168,6 +175,13 @@ def _org_kind(name: str) -> OrganizationKind:
     return OrganizationKind.OTHER
 
 
+def _person(name: str, sentence: str, resolve: dict[str, str]) -> Person:
+    title, organization = person_title(sentence, name)
+    if organization is not None:
+        organization = resolve.get(organization.casefold(), organization)
+    return Person(name=name, title=title, organization=organization, evidence=sentence)
+
+
 def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Partnership]:
     seen: dict[tuple[str, str, str], Partnership] = {}
     for s in findings.sentences:
@@ -184,6 +198,7 @@ def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Pa
                 partner=partner,
                 kind=partnership_kind(s.text) or s.deal.kind,
                 status=partnership_status(s.text) or s.deal.status,
+                products=product_categories(s.text),
                 evidence=s.text,
             ),
         )
@@ -197,13 +212,16 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
             continue
         origin = _FROM_COUNTRY.search(s.text)
         exporter = resolve[s.export.exporter.casefold()]
-        places = [d for d in s.export.destinations if d.strip() and d in s.text]
+        places = destinations(s.text) or [
+            d for d in s.export.destinations if d.strip() and d in s.text
+        ]
         seen.setdefault(
             exporter,
             ExportActivity(
                 exporter=exporter,
                 origin_country=_COUNTRY_CODES[origin.group(1)] if origin else "IN",
                 destinations=places,
+                products=product_categories(s.text),
                 status=export_status(s.text) or s.export.status,
                 evidence=s.text,
             ),
@@ -265,7 +283,7 @@ def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> Artic
             for n, s in _named(findings, "organizations", resolve).items()
         ],
         people=[
-            Person(name=n, evidence=s.text) for n, s in _named(findings, "people", resolve).items()
+            _person(n, s.text, resolve) for n, s in _named(findings, "people", resolve).items()
         ],
         partnerships=_partnerships(findings, resolve),
         export_activities=_exports(findings, resolve),

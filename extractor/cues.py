@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from schemas import ExportStatus, PartnershipKind, PartnershipStatus
+from extractor.names import is_place
+from schemas import ExportStatus, PartnershipKind, PartnershipStatus, ProductCategory
 
 _PARTNERSHIP: tuple[tuple[str, PartnershipStatus], ...] = (
     (r"\b(ended|terminated|exited|pulled out)\b", PartnershipStatus.ENDED),
@@ -63,3 +64,79 @@ def export_status(sentence: str) -> ExportStatus | None:
         if re.search(pattern, sentence, re.IGNORECASE):
             return status
     return None
+
+
+_PRODUCTS: tuple[tuple[str, ProductCategory], ...] = (
+    (
+        r"\bsmartphones?\b|\bhandsets?\b|\bphones?\b|\bmobile manufacturing\b",
+        ProductCategory.SMARTPHONES,
+    ),
+    (r"\bfeature phones?\b", ProductCategory.FEATURE_PHONES),
+    (r"\bTVs?\b|\btelevisions?\b", ProductCategory.TELEVISIONS),
+    (r"\baudio\b|\bheadphones?\b|\bearphones?\b|\bspeakers?\b", ProductCategory.AUDIO),
+    (r"\blaptops?\b", ProductCategory.LAPTOPS),
+    (r"\bservers?\b", ProductCategory.SERVERS),
+    (
+        r"\bappliances?\b|\brefrigerators?\b|\bwashing machines?\b|\bair conditioners?\b",
+        ProductCategory.HOME_APPLIANCES,
+    ),
+    (r"\bcomponents?\b", ProductCategory.COMPONENTS),
+)
+
+
+def product_categories(sentence: str) -> list[ProductCategory]:
+    """Product words mapped to the closed set; "feature phones" alone is not smartphones."""
+    found = [c for pattern, c in _PRODUCTS if re.search(pattern, sentence, re.IGNORECASE)]
+    if ProductCategory.FEATURE_PHONES in found and not re.search(
+        r"\bsmartphones?\b", sentence, re.IGNORECASE
+    ):
+        found.remove(ProductCategory.SMARTPHONES)
+    return found
+
+
+_TO_PLACES = re.compile(
+    r"\bto ((?:the )?[A-Z][\w]*(?: [A-Z][\w]*)*(?:(?:,| and| and even to)\s+(?:the )?"
+    r"[A-Z][\w]*(?: [A-Z][\w]*)*)*)"
+)
+
+
+def destinations(sentence: str) -> list[str]:
+    """Places named after "to", as written ("West Asia", "the US"); other names are not places."""
+    places: list[str] = []
+    for match in _TO_PLACES.finditer(sentence):
+        for part in re.split(r",\s*|\s+and even to\s+|\s+and\s+", match.group(1)):
+            if part and is_place(part) and part not in places:
+                places.append(part)
+    return places
+
+
+_TITLE_AFTER = re.compile(
+    r"^,\s*(?:an? |the )?(?P<title>[a-zA-Z][\w &.-]{2,60}?)\s+(?:of|at)\s+(?P<clause>[^,.;]+)"
+)
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?: (?:&|[A-Z][\w&'’()-]*))*")
+_TITLE_BEFORE = re.compile(
+    r"(?:(?P<org>[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*)*) )?(?P<title>(?:[a-z-]+ )?"
+    r"(?:chairman|chairperson|chief executive|CEO|MD|director|vice-chairman|analyst|minister|"
+    r"president|founder))\s$"
+)
+
+
+def person_title(sentence: str, name: str) -> tuple[str | None, str | None]:
+    """Title and organization around a name: "X, managing director of Y" or "Y chairman X"."""
+    at = sentence.find(name)
+    if at < 0:
+        return None, None
+    after = _TITLE_AFTER.match(sentence[at + len(name) :])
+    if after:
+        # The organization is the last capitalised run of the clause: "of Hisense's local
+        # manufacturing partner Epack Durable" names Epack Durable.
+        runs = [
+            r
+            for r in _CAPITALISED_RUN.findall(after.group("clause"))
+            if not r.endswith(("'s", "’s"))
+        ]
+        return after.group("title"), runs[-1] if runs else None
+    before = _TITLE_BEFORE.search(sentence[:at])
+    if before:
+        return before.group("title"), before.group("org")
+    return None, None

@@ -53,6 +53,14 @@ _CUES = {
     ),
     "export": re.compile(r"\bexport", re.IGNORECASE),
 }
+# Text addressed to the model, not the reader: an "ignore the instructions" clause or an embedded
+# JSON object. A name found only there is what a prompt injection asked for; grounding cannot
+# refuse it, because the injection spells the name out in the article itself.
+_INSTRUCTION = re.compile(
+    r"\{[^{}]*\}|\b(?:ignore|disregard|forget)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?)\b"
+    r"[^.!?\n]*",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -114,6 +122,8 @@ class SentenceReader:
         """Why a name the model gave cannot be kept for this task, if it cannot."""
         if not occurs(name, sentence):
             return f"name {name!r} does not occur in its sentence"
+        if not occurs(name, _INSTRUCTION.sub(" ", sentence)):
+            return f"name {name!r} occurs only in text addressed to the model (prompt injection)"
         if task != "companies" and name.casefold() in taken:
             return f"{name!r} was already named as a company or person"
         checks = {
