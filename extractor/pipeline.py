@@ -10,7 +10,7 @@ A failure of one document becomes that document's error line; it never escapes t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor.assemble import assemble
 from extractor.cache import CacheMissError, ResponseCache
@@ -57,6 +57,11 @@ class Pipeline:
     provider: Provider
     cache: ResponseCache
     prompts: PromptSet
+    caller: ModelCaller = field(init=False)
+
+    def __post_init__(self) -> None:
+        # One instructor-patched caller per pipeline; per-document stats live in contextvars.
+        self.caller = ModelCaller(self.provider, self.cache, self.config)
 
     @classmethod
     def from_config(cls, config: RunConfig, provider: Provider | None = None) -> Pipeline:
@@ -97,7 +102,7 @@ class Pipeline:
     async def _extract(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
         main = main_article(doc.text, self.config.extraction.isolate)
         spans = chunks_of(doc.text, main, self.config.extraction.chunk_chars)
-        reader = SentenceReader(ModelCaller(self.provider, self.cache, self.config), self.prompts)
+        reader = SentenceReader(self.caller, self.prompts)
         findings = await read_article(reader, doc.text, spans, main.span or (0, len(doc.text)))
         grounded = ground_record(assemble(doc.id, main, findings), doc.text)
         line = self._line(doc, stats, started)

@@ -104,10 +104,13 @@ class OpenAIProvider:
     async def complete(self, request: JSON) -> JSON:
         wire: dict[str, Any] = {k: request[k] for k in _WIRE_KEYS if k in request}
         try:
-            completion = await self._client.chat.completions.create(**wire)
+            # The request is already plain JSON, so it is posted as is: the client's own
+            # TypedDict transform of `create` parameters cost more than the rest of the pipeline.
+            raw = await self._client.post("/chat/completions", body=wire, cast_to=dict[str, Any])
         except Exception as exc:
             raise classify(exc) from None
-        raw: JSON = completion.model_dump(mode="json")
+        if not isinstance(raw, dict):
+            raise TransportError("malformed response: not a JSON object", retryable=True)
         if not raw.get("choices"):
             raise TransportError("response has no choices", retryable=True)
         return raw
