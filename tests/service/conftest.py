@@ -1,0 +1,27 @@
+"""Makes tests/support importable as `support` for the service tests."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+
+def _load_support() -> None:
+    """Loads tests/support as the package `support`, by path.
+
+    tests/ is not a package, and putting it on sys.path would let the folder tests/extractor
+    shadow the real `extractor` package as a namespace package.
+    """
+    if "support" in sys.modules:
+        return
+    folder = Path(__file__).resolve().parent.parent / "support"
+    spec = importlib.util.spec_from_file_location(
+        "support", folder / "__init__.py", submodule_search_locations=[str(folder)])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["support"] = module
+    spec.loader.exec_module(module)
+
+
+_load_support()

@@ -1,0 +1,1 @@
+"""Test helpers shared by the service and fault tests: loopback servers and a fake endpoint."""
