@@ -58,27 +58,30 @@ def build_config(args: argparse.Namespace) -> RunConfig:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from extractor.batch import OutputExistsError, run_batch
+    from extractor.batch import OutputExistsError, Summary, run_batch
     from extractor.documents import read_inputs
     from extractor.pipeline import Pipeline
     from extractor.providers.base import ProviderConfigError
 
     config = build_config(args)
     paths = args.paths or [Path("seeds")]
+
+    async def check_then_run() -> Summary:
+        # One event loop for both: the client's pooled connections belong to the loop.
+        if config.cache.mode is not CacheMode.REPLAY:
+            await pipeline.provider.check()
+        return await run_batch(
+            pipeline,
+            read_inputs(paths),
+            args.out,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            progress=not args.quiet,
+        )
+
     try:
         pipeline = Pipeline.from_config(config)
-        if config.cache.mode is not CacheMode.REPLAY:
-            asyncio.run(pipeline.provider.check())
-        summary = asyncio.run(
-            run_batch(
-                pipeline,
-                read_inputs(paths),
-                args.out,
-                resume=args.resume,
-                overwrite=args.overwrite,
-                progress=not args.quiet,
-            )
-        )
+        summary = asyncio.run(check_then_run())
     except (ProviderConfigError, OutputExistsError, ValueError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

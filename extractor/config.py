@@ -77,6 +77,9 @@ class ExtractionConfig(_Config):
     )
     max_items: int = Field(default=4, ge=1, description="List-length cap per call.")
     isolate: bool = Field(default=True, description="Extract from the main article only.")
+    max_chars: int = Field(
+        default=200_000, ge=1, description="Longer documents are refused, not truncated."
+    )
     prompt_id: str = "mentions-v1"
 
 

@@ -126,6 +126,8 @@ def company_problem(name: str) -> str | None:
         return f"{name!r} contains digits: an amount or date, not a company"
     if name[:1].islower():
         return f"{name!r} is not a proper name"
+    if name.endswith("-based"):
+        return f"{name!r} describes a location, not a company"
     return None
 
 

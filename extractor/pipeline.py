@@ -9,6 +9,7 @@ A failure of one document becomes that document's error line; it never escapes t
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -24,6 +25,10 @@ from extractor.model_call import CallStats, ModelCaller, start_document
 from extractor.prompting import PromptSet, load_prompts
 from extractor.providers.base import Provider, TransportError, create_provider
 from schemas.prediction import PredictionLine, RejectedItem, Usage
+
+
+class DocumentTooLong(ValueError):
+    """Refused before any model call: a runaway input would otherwise cost thousands of calls."""
 
 
 def main_article(text: str, enabled: bool) -> MainArticle:
@@ -72,6 +77,10 @@ class Pipeline:
             prompts=load_prompts(config.extraction.prompt_id),
         )
 
+    def _prepare(self, text: str) -> tuple[MainArticle, list[Span]]:
+        main = main_article(text, self.config.extraction.isolate)
+        return main, chunks_of(text, main, self.config.extraction.chunk_chars)
+
     def _line(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
         identity = self.provider.identity()
         return PredictionLine(
@@ -91,7 +100,7 @@ class Pipeline:
         stats = start_document(doc.id)
         try:
             line = await self._extract(doc, stats, started)
-        except (TransportError, CacheMissError) as exc:
+        except (TransportError, CacheMissError, DocumentTooLong) as exc:
             line = self._line(doc, stats, started)
             line.error = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # failure isolation: one document never stops a batch
@@ -100,11 +109,20 @@ class Pipeline:
         return line
 
     async def _extract(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
-        main = main_article(doc.text, self.config.extraction.isolate)
-        spans = chunks_of(doc.text, main, self.config.extraction.chunk_chars)
+        limit = self.config.extraction.max_chars
+        if len(doc.text) > limit:
+            raise DocumentTooLong(
+                f"document has {len(doc.text)} characters, over the limit of {limit} "
+                f"(extraction.max_chars): split it, or raise the limit"
+            )
+        # CPU-bound steps run in a worker thread so a large document does not stall the event
+        # loop that other documents' model calls share.
+        main, spans = await asyncio.to_thread(self._prepare, doc.text)
         reader = SentenceReader(self.caller, self.prompts)
         findings = await read_article(reader, doc.text, spans, main.span or (0, len(doc.text)))
-        grounded = ground_record(assemble(doc.id, main, findings), doc.text)
+        grounded = await asyncio.to_thread(
+            lambda: ground_record(assemble(doc.id, main, findings), doc.text)
+        )
         line = self._line(doc, stats, started)
         line.record = grounded.record
         line.rejected = [*grounded.rejected, *_dropped(findings), *_unanswered(findings)]

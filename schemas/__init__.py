@@ -50,8 +50,8 @@ __all__ = [
     "PartnershipKind",
     "PartnershipStatus",
     "Person",
-    "Program",
     "ProductCategory",
+    "Program",
     "Quote",
     "collapse_space",
 ]

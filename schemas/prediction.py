@@ -17,7 +17,9 @@ class RejectedItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    record_type: str = Field(description="Field name of the list it would have joined, e.g. 'figures'.")
+    record_type: str = Field(
+        description="Field name of the list it would have joined, e.g. 'figures'."
+    )
     item: dict[str, Any] = Field(description="The proposed record as the model gave it.")
     reason: str = Field(description="Why it was rejected, for a reviewer.")
 

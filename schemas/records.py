@@ -34,7 +34,7 @@ _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def collapse_space(value: str) -> str:
-    """Collapse runs of whitespace: the one normalisation of free text that never changes meaning."""
+    """Collapse whitespace runs: the one normalisation of free text that never changes meaning."""
     return _SPACE.sub(" ", value).strip()
 
 
@@ -121,10 +121,13 @@ class Grounded(_Model):
 class Article(_Model):
     """Metadata of the page's main article (not a fact, so it carries no evidence)."""
 
-    title: Text | None = Field(default=None, description="The headline as printed, if the page shows one.")
+    title: Text | None = Field(
+        default=None, description="The headline as printed, if the page shows one."
+    )
     outlet: Text | None = Field(default=None, description="The publication, if the page names it.")
     published: PartialDate | None = Field(
-        default=None, description="Publication date as ISO YYYY-MM-DD, or YYYY-MM / YYYY if partial."
+        default=None,
+        description="Publication date as ISO YYYY-MM-DD, or YYYY-MM / YYYY if partial.",
     )
     dateline: Text | None = Field(
         default=None, description="The place in the dateline that opens the story, e.g. 'Kolkata'."
@@ -178,8 +181,12 @@ class Person(Grounded):
 
 
 class Partnership(Grounded):
-    brand: Text = Field(description="Name of the brand owner (as in companies) whose goods are made.")
-    partner: Text = Field(description="Name of the partner company (as in companies) doing the work.")
+    brand: Text = Field(
+        description="Name of the brand owner (as in companies) whose goods are made."
+    )
+    partner: Text = Field(
+        description="Name of the partner company (as in companies) doing the work."
+    )
     kind: PartnershipKind
     status: PartnershipStatus = Field(description="Status as of the article's date.")
     products: list[ProductCategory] = Field(
@@ -289,10 +296,14 @@ class ArticleRecord(_Model):
     def dangling_references(self) -> list[str]:
         """References to companies not listed in `companies`, described for a reviewer."""
         known = self.company_names()
-        refs: list[tuple[str, str | None]] = [(f"companies[{i}].parent", c.parent)
-                                              for i, c in enumerate(self.companies)]
+        refs: list[tuple[str, str | None]] = [
+            (f"companies[{i}].parent", c.parent) for i, c in enumerate(self.companies)
+        ]
         for i, p in enumerate(self.partnerships):
-            refs += [(f"partnerships[{i}].brand", p.brand), (f"partnerships[{i}].partner", p.partner)]
+            refs += [
+                (f"partnerships[{i}].brand", p.brand),
+                (f"partnerships[{i}].partner", p.partner),
+            ]
         for i, g in enumerate(self.programs):
             refs += [(f"programs[{i}].beneficiaries", b) for b in g.beneficiaries]
         return [f"{path}={name!r}" for path, name in refs if name and name.casefold() not in known]

@@ -1,4 +1,4 @@
-"""Closed vocabularies. Each is a StrEnum so the JSON schema lists the allowed values to the model."""
+"""Closed vocabularies, as StrEnums so the JSON schema lists the allowed values to the model."""
 
 from enum import StrEnum
 

@@ -132,6 +132,10 @@ class EmbeddedProvider:
     def _complete_sync(self, request: JSON) -> JSON:
         with _LOCK:
             llama = self._load()
+            # No reuse of the previous prompt's cached prefix: with it, the same request can
+            # decode differently depending on what ran before, and a live run would not be
+            # reproducible. Costs one re-evaluation of the shared few-shot prefix per call.
+            llama.reset()
             try:
                 response: JSON = llama.create_chat_completion(
                     messages=request["messages"],
