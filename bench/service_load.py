@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import statistics
 import sys
@@ -30,18 +29,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_support() -> None:
-    """tests/support as the package `support`, without putting tests/ on sys.path."""
-    folder = ROOT / "tests" / "support"
-    spec = importlib.util.spec_from_file_location(
-        "support", folder / "__init__.py", submodule_search_locations=[str(folder)])
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["support"] = module
-    spec.loader.exec_module(module)
-
-
-_load_support()
+# The project's packages first, then tests/ for `support` (tests/ mirrors package names, so it
+# must come after the real ones), as in bench/pipeline_bench.py.
+sys.path[:0] = [str(ROOT)]
+sys.path.append(str(ROOT / "tests"))
 from support.corpus import article, cli_run_args, write_retry_config  # noqa: E402
 from support.fake_openai import FakeSettings, serve_fake  # noqa: E402
 from support.procs import start_cli, stop, wait_ready  # noqa: E402
