@@ -36,6 +36,7 @@ class BodyLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.limit:
+            await _drain(receive, self.limit * DRAIN_FACTOR)
             await _reject(
                 send, 413, f"request body is {declared} bytes, over the {self.limit}-byte limit"
             )
@@ -51,10 +52,26 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                if message.get("more_body", False):
+                    await _drain(receive, self.limit * DRAIN_FACTOR)
                 raise too_large(self.limit)
             return message
 
         return wrapped
+
+
+# How much of a refused body is read and discarded, so the client (still sending) gets to read
+# the 413 instead of a reset connection; a body larger than this is cut off.
+DRAIN_FACTOR = 4
+
+
+async def _drain(receive: Receive, cap: int) -> None:
+    read = 0
+    while read <= cap:
+        message = await receive()
+        read += len(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 def _content_length(scope: Scope) -> int | None:

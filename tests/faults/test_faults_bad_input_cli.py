@@ -32,6 +32,8 @@ def _inputs(folder: Path) -> Path:
     (folder / "injection.txt").write_text(f"{article(4)} {INJECTION}", encoding="utf-8")
     big = "Quuxtel Devices opened a plant in Pune. " + article(5) + " "
     (folder / "big.txt").write_text(big * (10_000_000 // len(big)), encoding="utf-8")
+    long = article(7) + " "
+    (folder / "long.txt").write_text(long * (40_000 // len(long)), encoding="utf-8")
     (folder / "wrong.jsonl").write_text("\n".join([
         json.dumps({"id": "typed", "text": 5}), json.dumps([1, 2]), "not json",
         json.dumps({"id": {"x": 1}, "text": "y"}), json.dumps({"id": "fine", "text": article(6)}),
@@ -50,15 +52,16 @@ def test_cli_accounts_for_every_bad_input(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     raw = (tmp_path / "out" / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
     lines = {line.id: line for line in map(PredictionLine.model_validate_json, raw)}
-    assert len(lines) == len(raw) == 12
+    assert len(lines) == len(raw) == 13
     errors = {doc_id: line.error or "" for doc_id, line in lines.items()}
     assert "empty" in errors["empty"] and "empty" in errors["blank"]
     assert "not valid UTF-8" in errors["latin1"] and "binary" in errors["binary"]
     assert "'text' must be a string" in errors["typed"]
     assert "not a JSON object" in errors["wrong:2"] and "not JSON" in errors["wrong:3"]
     assert "'id' must be a string" in errors["wrong:4"]
-    assert "HTTP 400" in errors["big"]
-    for doc_id in ("ok", "fine", "injection"):
+    assert "over the limit of 200000 (extraction.max_chars)" in errors["big"]
+    assert lines["long"].usage.calls > 100  # far past the context window: read in chunks
+    for doc_id in ("ok", "fine", "injection", "long"):
         assert lines[doc_id].error is None and lines[doc_id].record is not None
     injected = lines["injection"]
     assert fake.counts["injected"] >= 1
