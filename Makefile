@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 # The main job: extract the seeds with the embedded local model, no configuration.
 run: install
-	$(BIN)/extractor extract --out runs/latest
+	$(BIN)/extractor extract --out runs/latest --overwrite
 
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
