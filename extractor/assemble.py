@@ -11,10 +11,12 @@ import re
 from collections.abc import Iterable
 
 from extractor.cues import (
+    EXPORT_STATUS,
+    ORGANIZATION_KINDS,
+    PARTNERSHIP_KIND,
+    PARTNERSHIP_STATUS,
+    ROLES,
     destinations,
-    export_status,
-    partnership_kind,
-    partnership_status,
     person_title,
     product_categories,
 )
@@ -51,25 +53,6 @@ _COUNTRY_WORDS = {
     "Vietnamese": "VN",
     "Beijing-based": "CN",
 }
-_ROLE_CUES: tuple[tuple[str, CompanyRole], ...] = (
-    (
-        r"contract (manufactur|phonemak)|manufactures .* for|assembl|manufacturing partner|EMS",
-        CompanyRole.CONTRACT_MANUFACTURER,
-    ),
-    (r"supplier", CompanyRole.SUPPLIER),
-    (r"component", CompanyRole.COMPONENT_MAKER),
-    (r"retail|stores", CompanyRole.RETAILER),
-    (r"brand|smartphone maker|handset|phones?\b", CompanyRole.BRAND),
-)
-_ORG_KINDS: tuple[tuple[str, OrganizationKind], ...] = (
-    (r"association|council|federation", OrganizationKind.INDUSTRY_ASSOCIATION),
-    (r"exchange", OrganizationKind.STOCK_EXCHANGE),
-    (r"registrar|RoC", OrganizationKind.REGISTRAR),
-    (r"ministry|government|parliament", OrganizationKind.GOVERNMENT_BODY),
-    (r"aayog|agency|authority|commission|department|bureau", OrganizationKind.GOVERNMENT_AGENCY),
-    (r"research|counterpoint|idc|canalys", OrganizationKind.RESEARCH_FIRM),
-    (r"bloomberg|reuters|times|news", OrganizationKind.MEDIA),
-)
 _FROM_COUNTRY = re.compile(r"\bfrom (India|China|Vietnam|the US|Indonesia)\b")
 _COUNTRY_CODES = {"India": "IN", "China": "CN", "Vietnam": "VN", "the US": "US", "Indonesia": "ID"}
 
@@ -128,8 +111,7 @@ def _windows(sentences: list[str], forms: list[str], width: int = 50) -> str:
 
 def _roles(sentences: list[str], forms: list[str]) -> list[CompanyRole]:
     context = _windows(sentences, forms)
-    roles = [role for pattern, role in _ROLE_CUES if re.search(pattern, context, re.IGNORECASE)]
-    return roles[:1] or [CompanyRole.OTHER]
+    return [ROLES.first(context) or CompanyRole.OTHER]
 
 
 def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]]:
@@ -169,10 +151,7 @@ def _named(
 
 
 def _org_kind(name: str) -> OrganizationKind:
-    for pattern, kind in _ORG_KINDS:
-        if re.search(pattern, name, re.IGNORECASE):
-            return kind
-    return OrganizationKind.OTHER
+    return ORGANIZATION_KINDS.first(name) or OrganizationKind.OTHER
 
 
 def _person(name: str, sentence: str, resolve: dict[str, str]) -> Person:
@@ -196,8 +175,8 @@ def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Pa
             Partnership(
                 brand=brand,
                 partner=partner,
-                kind=partnership_kind(s.text) or s.deal.kind,
-                status=partnership_status(s.text) or s.deal.status,
+                kind=PARTNERSHIP_KIND.first(s.text) or s.deal.kind,
+                status=PARTNERSHIP_STATUS.first(s.text) or s.deal.status,
                 products=product_categories(s.text),
                 evidence=s.text,
             ),
@@ -222,7 +201,7 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
                 origin_country=_COUNTRY_CODES[origin.group(1)] if origin else "IN",
                 destinations=places,
                 products=product_categories(s.text),
-                status=export_status(s.text) or s.export.status,
+                status=EXPORT_STATUS.first(s.text) or s.export.status,
                 evidence=s.text,
             ),
         )

@@ -1,92 +1,139 @@
-"""Stage words that decide a status when the sentence has one, before the model's guess.
+"""Cue words: the few unambiguous words that decide a status, kind, role or product.
 
 The 270M model answers "in_talks" for nearly every partnership and "planned" for nearly every
 export (measured on the seeds), while the verbs that mark a stage are few and unambiguous.
-A cue found here wins; with no cue the model's answer stands.
+A cue found here wins; with no cue the model's answer stands. Every table is a `CueTable`:
+ordered rules, the first matching one decides.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 from extractor.names import is_place
-from schemas import ExportStatus, PartnershipKind, PartnershipStatus, ProductCategory
-
-_PARTNERSHIP: tuple[tuple[str, PartnershipStatus], ...] = (
-    (r"\b(ended|terminated|exited|pulled out)\b", PartnershipStatus.ENDED),
-    (r"\b(talks|discussions?|negotiat\w+|courting|proposed)\b", PartnershipStatus.IN_TALKS),
-    (r"\b(exploring|considering|looking to)\b", PartnershipStatus.EXPLORING),
-    (r"\b(entered into|inked|signed|agreement|agreed|contract)\b", PartnershipStatus.AGREED),
-    (
-        r"\b(manufactures|manufactured by|assembles|makes|produces|has been associated|"
-        r"already|serves as)\b",
-        PartnershipStatus.OPERATIONAL,
-    ),
-)
-_EXPORT: tuple[tuple[str, ExportStatus], ...] = (
-    (
-        r"\b(already exports?|continues? to export|exported|exporting \w+ worth|earned)\b",
-        ExportStatus.ONGOING,
-    ),
-    (
-        r"\b(started|has started|have started|began|begun|for the first time)\b",
-        ExportStatus.STARTED,
-    ),
-    (r"\b(plans?|planning|will|lined up|aims?|aimed|to begin|expected)\b", ExportStatus.PLANNED),
+from schemas import (
+    CompanyRole,
+    ExportStatus,
+    OrganizationKind,
+    PartnershipKind,
+    PartnershipStatus,
+    ProductCategory,
 )
 
+T = TypeVar("T")
 
-_KIND: tuple[tuple[str, PartnershipKind], ...] = (
-    (r"\bjoint venture\b", PartnershipKind.JOINT_VENTURE),
-    (r"\bcomponent", PartnershipKind.COMPONENT_MANUFACTURING),
-    (r"\bdistribut", PartnershipKind.DISTRIBUTION),
-    (r"\b(manufactur\w*|assembl\w*|makes?|produc\w+)\b", PartnershipKind.CONTRACT_MANUFACTURING),
-    (r"\bstrategic partner", PartnershipKind.OTHER),
+
+class CueTable(Generic[T]):
+    """Ordered (pattern, value) rules, matched case-insensitively."""
+
+    def __init__(self, rules: Sequence[tuple[str, T]]) -> None:
+        self._rules = [(re.compile(pattern, re.IGNORECASE), value) for pattern, value in rules]
+
+    def first(self, text: str) -> T | None:
+        return next((value for pattern, value in self._rules if pattern.search(text)), None)
+
+    def all(self, text: str) -> list[T]:
+        return [value for pattern, value in self._rules if pattern.search(text)]
+
+
+PARTNERSHIP_STATUS = CueTable[PartnershipStatus](
+    (
+        (r"\b(ended|terminated|exited|pulled out)\b", PartnershipStatus.ENDED),
+        (r"\b(talks|discussions?|negotiat\w+|courting|proposed)\b", PartnershipStatus.IN_TALKS),
+        (r"\b(exploring|considering|looking to)\b", PartnershipStatus.EXPLORING),
+        (r"\b(entered into|inked|signed|agreement|agreed|contract)\b", PartnershipStatus.AGREED),
+        (
+            r"\b(manufactures|manufactured by|assembles|makes|produces|has been associated|"
+            r"already|serves as)\b",
+            PartnershipStatus.OPERATIONAL,
+        ),
+    )
+)
+EXPORT_STATUS = CueTable[ExportStatus](
+    (
+        (
+            r"\b(already exports?|continues? to export|exported|exporting \w+ worth|earned)\b",
+            ExportStatus.ONGOING,
+        ),
+        (
+            r"\b(started|has started|have started|began|begun|for the first time)\b",
+            ExportStatus.STARTED,
+        ),
+        (
+            r"\b(plans?|planning|will|lined up|aims?|aimed|to begin|expected)\b",
+            ExportStatus.PLANNED,
+        ),
+    )
 )
 
 
-def partnership_kind(sentence: str) -> PartnershipKind | None:
-    for pattern, kind in _KIND:
-        if re.search(pattern, sentence, re.IGNORECASE):
-            return kind
-    return None
-
-
-def partnership_status(sentence: str) -> PartnershipStatus | None:
-    for pattern, status in _PARTNERSHIP:
-        if re.search(pattern, sentence, re.IGNORECASE):
-            return status
-    return None
-
-
-def export_status(sentence: str) -> ExportStatus | None:
-    for pattern, status in _EXPORT:
-        if re.search(pattern, sentence, re.IGNORECASE):
-            return status
-    return None
-
-
-_PRODUCTS: tuple[tuple[str, ProductCategory], ...] = (
+PARTNERSHIP_KIND = CueTable[PartnershipKind](
     (
-        r"\bsmartphones?\b|\bhandsets?\b|\bphones?\b|\bmobile manufacturing\b",
-        ProductCategory.SMARTPHONES,
-    ),
-    (r"\bfeature phones?\b", ProductCategory.FEATURE_PHONES),
-    (r"\bTVs?\b|\btelevisions?\b", ProductCategory.TELEVISIONS),
-    (r"\baudio\b|\bheadphones?\b|\bearphones?\b|\bspeakers?\b", ProductCategory.AUDIO),
-    (r"\blaptops?\b", ProductCategory.LAPTOPS),
-    (r"\bservers?\b", ProductCategory.SERVERS),
+        (r"\bjoint venture\b", PartnershipKind.JOINT_VENTURE),
+        (r"\bcomponent", PartnershipKind.COMPONENT_MANUFACTURING),
+        (r"\bdistribut", PartnershipKind.DISTRIBUTION),
+        (
+            r"\b(manufactur\w*|assembl\w*|makes?|produc\w+)\b",
+            PartnershipKind.CONTRACT_MANUFACTURING,
+        ),
+        (r"\bstrategic partner", PartnershipKind.OTHER),
+    )
+)
+
+
+ROLES = CueTable[CompanyRole](
     (
-        r"\bappliances?\b|\brefrigerators?\b|\bwashing machines?\b|\bair conditioners?\b",
-        ProductCategory.HOME_APPLIANCES,
-    ),
-    (r"\bcomponents?\b", ProductCategory.COMPONENTS),
+        (
+            r"contract (manufactur|phonemak)|manufactures .* for|assembl|manufacturing partner|EMS",
+            CompanyRole.CONTRACT_MANUFACTURER,
+        ),
+        (r"supplier", CompanyRole.SUPPLIER),
+        (r"component", CompanyRole.COMPONENT_MAKER),
+        (r"retail|stores", CompanyRole.RETAILER),
+        (r"brand|smartphone maker|handset|phones?\b", CompanyRole.BRAND),
+    )
+)
+ORGANIZATION_KINDS = CueTable[OrganizationKind](
+    (
+        (r"association|council|federation", OrganizationKind.INDUSTRY_ASSOCIATION),
+        (r"exchange", OrganizationKind.STOCK_EXCHANGE),
+        (r"registrar|RoC", OrganizationKind.REGISTRAR),
+        (r"ministry|government|parliament", OrganizationKind.GOVERNMENT_BODY),
+        (
+            r"aayog|agency|authority|commission|department|bureau",
+            OrganizationKind.GOVERNMENT_AGENCY,
+        ),
+        (r"research|counterpoint|idc|canalys", OrganizationKind.RESEARCH_FIRM),
+        (r"bloomberg|reuters|times|news", OrganizationKind.MEDIA),
+    )
+)
+
+
+PRODUCTS = CueTable[ProductCategory](
+    (
+        (
+            r"\bsmartphones?\b|\bhandsets?\b|\bphones?\b|\bmobile manufacturing\b",
+            ProductCategory.SMARTPHONES,
+        ),
+        (r"\bfeature phones?\b", ProductCategory.FEATURE_PHONES),
+        (r"\bTVs?\b|\btelevisions?\b", ProductCategory.TELEVISIONS),
+        (r"\baudio\b|\bheadphones?\b|\bearphones?\b|\bspeakers?\b", ProductCategory.AUDIO),
+        (r"\blaptops?\b", ProductCategory.LAPTOPS),
+        (r"\bservers?\b", ProductCategory.SERVERS),
+        (
+            r"\bappliances?\b|\brefrigerators?\b|\bwashing machines?\b|\bair conditioners?\b",
+            ProductCategory.HOME_APPLIANCES,
+        ),
+        (r"\bcomponents?\b", ProductCategory.COMPONENTS),
+    )
 )
 
 
 def product_categories(sentence: str) -> list[ProductCategory]:
     """Product words mapped to the closed set; "feature phones" alone is not smartphones."""
-    found = [c for pattern, c in _PRODUCTS if re.search(pattern, sentence, re.IGNORECASE)]
+    found = PRODUCTS.all(sentence)
     if ProductCategory.FEATURE_PHONES in found and not re.search(
         r"\bsmartphones?\b", sentence, re.IGNORECASE
     ):

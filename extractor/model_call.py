@@ -12,7 +12,6 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import instructor
@@ -23,6 +22,7 @@ from pydantic import BaseModel
 from extractor.cache import CacheMissError, ResponseCache
 from extractor.config import RunConfig
 from extractor.providers.base import JSON, Provider, TransportError, fetch_with_retries
+from schemas.prediction import Usage
 
 T = TypeVar("T", bound=BaseModel)
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
@@ -31,20 +31,7 @@ logging.getLogger("instructor").setLevel(logging.CRITICAL)
 _REQUEST_FIELDS = ("messages", "tools", "tool_choice", "response_format")
 
 
-@dataclass
-class CallStats:
-    """Per-document usage, filled by every call made while extracting that document."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-    cache_hits: int = 0
-    retries: int = 0
-    reasks: int = 0
-    failed_validations: list[str] = field(default_factory=list)
-
-
-_STATS: ContextVar[CallStats] = ContextVar("call_stats")
+_STATS: ContextVar[Usage] = ContextVar("call_stats")
 _LABEL: ContextVar[str] = ContextVar("call_label", default="")
 
 
@@ -119,16 +106,15 @@ class ModelCaller:
             cause = exc.__cause__
             if isinstance(cause, TransportError | CacheMissError):
                 raise cause from None
-            stats.failed_validations.append(str(cause or exc)[:300])
             raise ValidationExhausted(str(cause or exc)) from None
         finally:
             stats.reasks += max(stats.calls - before - 1, 0)
         return answer
 
 
-def start_document(label: str) -> CallStats:
+def start_document(label: str) -> Usage:
     """Binds fresh stats and the cache label (the document id) to the current task."""
-    stats = CallStats()
+    stats = Usage()
     _STATS.set(stats)
     _LABEL.set(label)
     return stats

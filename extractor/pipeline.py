@@ -21,7 +21,7 @@ from extractor.documents import Document
 from extractor.extract import ArticleFindings, SentenceReader, read_article
 from extractor.grounding import ground_record
 from extractor.isolate import MainArticle, Paragraph, isolate
-from extractor.model_call import CallStats, ModelCaller, start_document
+from extractor.model_call import ModelCaller, start_document
 from extractor.prompting import PromptSet, load_prompts
 from extractor.providers.base import Provider, TransportError, create_provider
 from schemas.prediction import PredictionLine, RejectedItem, Usage
@@ -43,17 +43,6 @@ def main_article(text: str, enabled: bool) -> MainArticle:
 def chunks_of(text: str, main: MainArticle, max_chars: int) -> list[Span]:
     """Sentence groups to read; long documents are split, never truncated."""
     return [c.focus for c in chunk(sentences(text, main.paragraphs), max_chars)]
-
-
-def _usage(stats: CallStats) -> Usage:
-    return Usage(
-        prompt_tokens=stats.prompt_tokens,
-        completion_tokens=stats.completion_tokens,
-        calls=stats.calls,
-        cache_hits=stats.cache_hits,
-        retries=stats.retries,
-        reasks=stats.reasks,
-    )
 
 
 @dataclass
@@ -81,12 +70,12 @@ class Pipeline:
         main = main_article(text, self.config.extraction.isolate)
         return main, chunks_of(text, main, self.config.extraction.chunk_chars)
 
-    def _line(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
+    def _line(self, doc: Document, stats: Usage, started: float) -> PredictionLine:
         identity = self.provider.identity()
         return PredictionLine(
             id=doc.id,
             source_sha256=doc.sha256,
-            usage=_usage(stats),
+            usage=stats.model_copy(),
             latency_s=round(time.perf_counter() - started, 3),
             provider=self.provider.name,
             model=str(identity.get("model", "")),
@@ -108,7 +97,7 @@ class Pipeline:
             line.error = f"internal error {type(exc).__name__}: {exc}"
         return line
 
-    async def _extract(self, doc: Document, stats: CallStats, started: float) -> PredictionLine:
+    async def _extract(self, doc: Document, stats: Usage, started: float) -> PredictionLine:
         limit = self.config.extraction.max_chars
         if len(doc.text) > limit:
             raise DocumentTooLong(

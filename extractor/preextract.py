@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.cues import CueTable
 from schemas import FigureMetric, FigureUnit, Modality
 
 _SCALE = {
@@ -53,13 +54,15 @@ _EXPECTED = re.compile(
     r"\b(expected|will|foresee|forecast|plans?|target|envision\w*|aims?)\b", re.IGNORECASE
 )
 _HEDGED = re.compile(r"\b(about|around|approximately|roughly|nearly|couple of)\b", re.IGNORECASE)
-_METRIC_CUES: tuple[tuple[str, FigureMetric], ...] = (
-    (r"foreign exchange|earn", FigureMetric.EXPORT_EARNINGS),
-    (r"capacity", FigureMetric.CAPACITY_CHANGE),
-    (r"plant|invest|setting up", FigureMetric.INVESTMENT),
-    (r"production", FigureMetric.PRODUCTION_VALUE),
-    (r"export|shipment", FigureMetric.EXPORT_VALUE),
-    (r"revenue|sales|turnover", FigureMetric.REVENUE),
+METRICS = CueTable[FigureMetric](
+    (
+        (r"foreign exchange|earn", FigureMetric.EXPORT_EARNINGS),
+        (r"capacity", FigureMetric.CAPACITY_CHANGE),
+        (r"plant|invest|setting up", FigureMetric.INVESTMENT),
+        (r"production", FigureMetric.PRODUCTION_VALUE),
+        (r"export|shipment", FigureMetric.EXPORT_VALUE),
+        (r"revenue|sales|turnover", FigureMetric.REVENUE),
+    )
 )
 
 
@@ -207,10 +210,7 @@ def metric_for(amount: Amount, sentence: str) -> FigureMetric:
         if re.search("capacity", sentence, re.IGNORECASE):
             return FigureMetric.CAPACITY_CHANGE
         return FigureMetric.GROWTH_RATE
-    for pattern, metric in _METRIC_CUES:
-        if re.search(pattern, sentence, re.IGNORECASE):
-            return metric
-    return FigureMetric.OTHER
+    return METRICS.first(sentence) or FigureMetric.OTHER
 
 
 def modality_of(sentence: str) -> Modality:
