@@ -169,13 +169,15 @@ def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Pa
         brand, partner = resolve[s.deal.brand.casefold()], resolve[s.deal.partner.casefold()]
         if brand == partner:
             continue
-        key = (brand, partner, s.deal.kind.value)
+        # Keyed by the kind the record will carry, so two sentences never give the same
+        # partnership twice.
+        kind = PARTNERSHIP_KIND.first(s.text) or s.deal.kind
         seen.setdefault(
-            key,
+            (brand, partner, kind.value),
             Partnership(
                 brand=brand,
                 partner=partner,
-                kind=PARTNERSHIP_KIND.first(s.text) or s.deal.kind,
+                kind=kind,
                 status=PARTNERSHIP_STATUS.first(s.text) or s.deal.status,
                 products=product_categories(s.text),
                 evidence=s.text,
