@@ -180,7 +180,7 @@ def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Pa
                 kind=kind,
                 status=PARTNERSHIP_STATUS.first(s.text) or s.deal.status,
                 products=product_categories(s.text),
-                evidence=s.text,
+                evidence=s.deal_evidence or s.text,
             ),
         )
     return list(seen.values())

@@ -23,7 +23,7 @@ from extractor.answers import (
     export_model,
     speaker_model,
 )
-from extractor.chunk import Span
+from extractor.chunk import Chunk, Span
 from extractor.model_call import ModelCaller, ValidationExhausted
 from extractor.names import (
     company_problem,
@@ -52,6 +52,11 @@ _CUES = {
         r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b", re.IGNORECASE
     ),
     "export": re.compile(r"\bexport", re.IGNORECASE),
+    "partnership": re.compile(
+        r"\b(partner\w*|contract\w*|manufactur\w*|assembl\w*|alliance|deal|agreement|talks|"
+        r"discussions?|collaborat\w*|associat\w*|invest\w*)\b",
+        re.IGNORECASE,
+    ),
 }
 # Text addressed to the model, not the reader: an "ignore the instructions" clause or an embedded
 # JSON object. A name found only there is what a prompt injection asked for; grounding cannot
@@ -74,6 +79,7 @@ class SentenceFindings:
     organizations: list[str] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
     deal: DealAnswer | None = None
+    deal_evidence: str | None = None
     export: ExportAnswer | None = None
     amounts: list[Amount] = field(default_factory=list)
     dropped: list[tuple[str, str, str]] = field(default_factory=list)
@@ -143,7 +149,10 @@ class SentenceReader:
             return None
         return answer
 
-    async def read(self, document: str, span: Span) -> SentenceFindings:
+    async def read(
+        self, document: str, span: Span, context: SentenceFindings | None = None
+    ) -> SentenceFindings:
+        """One sentence; `context` (the sentence before) lets a relation span the two."""
         found = SentenceFindings(span, span.text(document))
         found.companies = await self._names("companies", found)
         for task in ("people", "organizations", "programs"):
@@ -151,10 +160,30 @@ class SentenceReader:
                 setattr(found, task, await self._names(task, found))
         if len(set(found.companies)) >= 2:
             found.deal = await self._choice("partnership", deal_model(found.companies), found)
+        elif context is not None:
+            await self._deal_across(document, found, context)
         if found.companies and _CUES["export"].search(found.text):
             found.export = await self._choice("export", export_model(found.companies), found)
         found.amounts = find_amounts(found.text, span.start)
         return found
+
+    async def _deal_across(
+        self, document: str, found: SentenceFindings, context: SentenceFindings
+    ) -> None:
+        """ "Both companies have plans to invest…": the parties are named in the sentence before.
+
+        Asked only when this sentence speaks of a deal and the two sentences together name two
+        companies; the question and the evidence then cover both sentences.
+        """
+        names = list(dict.fromkeys(context.companies + found.companies))
+        if len(names) < 2 or not _CUES["partnership"].search(found.text):
+            return
+        joined = SentenceFindings(
+            Span(context.span.start, found.span.end), document[context.span.start : found.span.end]
+        )
+        found.deal = await self._choice("partnership", deal_model(names), joined)
+        if found.deal is not None:
+            found.deal_evidence = joined.text
 
     async def speaker(self, document: str, quote: QuoteSpan, names: list[str]) -> str | None:
         """Who said a quote, chosen among names found around it; None when there is no one."""
@@ -167,9 +196,13 @@ class SentenceReader:
 
 
 async def read_article(
-    reader: SentenceReader, document: str, spans: list[Span], main: tuple[int, int]
+    reader: SentenceReader, document: str, chunks: list[Chunk], main: tuple[int, int]
 ) -> ArticleFindings:
-    sentences = [await reader.read(document, span) for span in spans]
+    sentences: list[SentenceFindings] = []
+    for chunk in chunks:
+        # The chunk's context is the previous chunk's last sentence, already read.
+        context = sentences[-1] if sentences and chunk.context is not None else None
+        sentences.append(await reader.read(document, chunk.focus, context))
     quotes: list[tuple[QuoteSpan, str]] = []
     for quote in find_quotes(document, *main):
         nearby = [

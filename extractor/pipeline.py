@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from extractor.assemble import assemble
 from extractor.cache import CacheMissError, ResponseCache
-from extractor.chunk import Span, chunk, sentences
+from extractor.chunk import Chunk, chunk, sentences
 from extractor.config import RunConfig
 from extractor.documents import Document
 from extractor.extract import ArticleFindings, SentenceReader, read_article
@@ -40,9 +40,9 @@ def main_article(text: str, enabled: bool) -> MainArticle:
     return MainArticle((Paragraph(start, len(text.rstrip())),))
 
 
-def chunks_of(text: str, main: MainArticle, max_chars: int) -> list[Span]:
-    """Sentence groups to read; long documents are split, never truncated."""
-    return [c.focus for c in chunk(sentences(text, main.paragraphs), max_chars)]
+def chunks_of(text: str, main: MainArticle, max_chars: int) -> list[Chunk]:
+    """Sentence groups to read, each with the sentence before it; never truncated."""
+    return chunk(sentences(text, main.paragraphs), max_chars)
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Pipeline:
             prompts=load_prompts(config.extraction.prompt_id),
         )
 
-    def _prepare(self, text: str) -> tuple[MainArticle, list[Span]]:
+    def _prepare(self, text: str) -> tuple[MainArticle, list[Chunk]]:
         main = main_article(text, self.config.extraction.isolate)
         return main, chunks_of(text, main, self.config.extraction.chunk_chars)
 
@@ -106,9 +106,9 @@ class Pipeline:
             )
         # CPU-bound steps run in a worker thread so a large document does not stall the event
         # loop that other documents' model calls share.
-        main, spans = await asyncio.to_thread(self._prepare, doc.text)
+        main, chunks = await asyncio.to_thread(self._prepare, doc.text)
         reader = SentenceReader(self.caller, self.prompts)
-        findings = await read_article(reader, doc.text, spans, main.span or (0, len(doc.text)))
+        findings = await read_article(reader, doc.text, chunks, main.span or (0, len(doc.text)))
         grounded = await asyncio.to_thread(
             lambda: ground_record(assemble(doc.id, main, findings), doc.text)
         )

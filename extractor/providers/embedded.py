@@ -72,6 +72,18 @@ def plain_prompt(messages: list[dict[str, Any]]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def stable_ids(response: JSON, request: JSON) -> JSON:
+    """Replaces llama-cpp's random completion and tool-call ids with ones derived from the
+    request. instructor quotes the tool-call id in a re-ask, so random ids would give every
+    re-ask a new cache key on each recording; derived ones keep re-recordings byte-stable."""
+    digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()[:24]
+    response["id"], response["created"] = f"chatcmpl-{digest}", 0
+    for choice in response.get("choices", []):
+        for i, call in enumerate(choice.get("message", {}).get("tool_calls") or []):
+            call["id"] = f"call_{digest}_{i}"
+    return response
+
+
 class EmbeddedProvider:
     name: ClassVar[str] = "embedded"
     serialised: ClassVar[bool] = True
@@ -149,7 +161,7 @@ class EmbeddedProvider:
             except ValueError as exc:  # prompt longer than the context window
                 raise TransportError(f"model refused the request: {exc}", retryable=False) from None
         # Round-trip through JSON: the cache stores plain JSON, and replay must see the same.
-        return cast(JSON, json.loads(json.dumps(response)))
+        return stable_ids(cast(JSON, json.loads(json.dumps(response))), request)
 
     async def complete(self, request: JSON) -> JSON:
         return await asyncio.to_thread(self._complete_sync, request)
