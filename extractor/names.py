@@ -9,52 +9,14 @@ from __future__ import annotations
 
 import re
 
+# Words that make up place names; a name made only of these is a place, not a firm.
 _PLACE_WORDS = frozenset(
-    {
-        "india",
-        "china",
-        "us",
-        "usa",
-        "taiwan",
-        "vietnam",
-        "japan",
-        "korea",
-        "europe",
-        "africa",
-        "asia",
-        "uk",
-        "britain",
-        "germany",
-        "france",
-        "indonesia",
-        "malaysia",
-        "thailand",
-        "singapore",
-        "bangladesh",
-        "pakistan",
-        "delhi",
-        "beijing",
-        "mumbai",
-        "noida",
-        "kolkata",
-        "chennai",
-        "bengaluru",
-        "shenzhen",
-        "the",
-        "west",
-        "southeast",
-        "south",
-        "east",
-        "north",
-        "middle",
-        "new",
-        "united",
-        "states",
-        "america",
-        "hong",
-        "kong",
-        "mainland",
-    }
+    """
+    africa america asia bangladesh beijing bengaluru britain chennai china delhi east
+    europe france germany hong india indonesia japan kolkata kong korea mainland malaysia
+    middle mumbai new noida north pakistan shenzhen singapore south southeast states taiwan
+    thailand the uk united us usa vietnam west
+    """.split()
 )
 CORPORATE_SUFFIXES = (
     "ltd",
