@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 sys.path.append(str(ROOT / "tests"))
 
-from extractor.batch import run_batch  # noqa: E402
+from extractor.batch import Summary, run_batch  # noqa: E402
 from extractor.chunk import sentences  # noqa: E402
 from extractor.config import RunConfig  # noqa: E402
 from extractor.documents import Document, read_inputs  # noqa: E402
@@ -149,19 +149,22 @@ def concurrency() -> None:
             }
         )
         pipeline = Pipeline.from_config(config)
-        started = time.perf_counter()
-        asyncio.run(run_batch(pipeline, warmup, Path(tmp) / "warm", progress=False))
-        print(
-            f"cold start (imports, first connections), 20 documents: "
-            f"{time.perf_counter() - started:.2f} s"
-        )
-        started = time.perf_counter()
-        summary = asyncio.run(run_batch(pipeline, docs, Path(tmp) / "out", progress=False))
-        wall = time.perf_counter() - started
+
+        async def warm_then_measure() -> tuple[float, float, Summary]:
+            # One event loop for both: the client's pooled connections belong to the loop.
+            started = time.perf_counter()
+            await run_batch(pipeline, warmup, Path(tmp) / "warm", progress=False)
+            cold = time.perf_counter() - started
+            started = time.perf_counter()
+            summary = await run_batch(pipeline, docs, Path(tmp) / "out", progress=False)
+            return cold, time.perf_counter() - started, summary
+
+        cold, wall, summary = asyncio.run(warm_then_measure())
+        print(f"cold start (imports, first connections), 20 documents: {cold:.2f} s")
         print(
             f"200 documents, concurrency 20, 200 ms per call: {summary.calls} calls, "
-            f"{summary.ok} ok, {summary.failed} failed, wall {wall:.2f} s "
-            f"({wall / 2.0:.2f}x the ideal 2.0 s; target <= 1.25x)"
+            f"{summary.retries} retries, {summary.ok} ok, {summary.failed} failed, "
+            f"wall {wall:.2f} s ({wall / 2.0:.2f}x the ideal 2.0 s; target <= 1.25x)"
         )
 
 

@@ -6,6 +6,7 @@ bounded and counted the same way for every backend.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any, ClassVar
 
@@ -76,12 +77,25 @@ class OpenAIProvider:
             raise ProviderConfigError(
                 f"mode {self.mode!r} not supported (use one of {sorted(_MODES)})"
             )
-        self._client = openai.AsyncOpenAI(
-            api_key=key or "not-needed",
-            base_url=settings.base_url,
-            timeout=settings.timeout_s,
-            max_retries=0,
-        )
+        self._key = key or "not-needed"
+        self._timeout = settings.timeout_s
+        self._clients: dict[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = {}
+
+    @property
+    def _client(self) -> openai.AsyncOpenAI:
+        """One client per event loop: pooled connections belong to the loop that opened them,
+        and reusing them from another loop fails the first request of every new loop."""
+        loop = asyncio.get_running_loop()
+        if loop not in self._clients:
+            self._clients = {
+                loop: openai.AsyncOpenAI(
+                    api_key=self._key,
+                    base_url=self.base_url,
+                    timeout=self._timeout,
+                    max_retries=0,
+                )
+            }
+        return self._clients[loop]
 
     def identity(self) -> JSON:
         return {"provider": self.name, "model": self.model, "mode": self.mode}
