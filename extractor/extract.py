@@ -195,6 +195,15 @@ class SentenceReader:
         return answer.speaker if answer else None
 
 
+def _speaker_candidates(nearby: list[SentenceFindings]) -> list[str]:
+    """People quoted nearby if there are any; firms and bodies only when no person is named
+    (a company can speak through a statement, but a named person beside a quote is its voice)."""
+    people = list(dict.fromkeys(n for s in nearby for n in s.people))
+    if people:
+        return people
+    return list(dict.fromkeys(n for s in nearby for n in s.companies + s.organizations))
+
+
 async def read_article(
     reader: SentenceReader, document: str, chunks: list[Chunk], main: tuple[int, int]
 ) -> ArticleFindings:
@@ -210,10 +219,7 @@ async def read_article(
             for s in sentences
             if s.span.end >= quote.start - 200 and s.span.start <= quote.end + 200
         ]
-        names = list(
-            dict.fromkeys(n for s in nearby for n in s.people + s.companies + s.organizations)
-        )
-        speaker = await reader.speaker(document, quote, names)
+        speaker = await reader.speaker(document, quote, _speaker_candidates(nearby))
         if speaker:
             quotes.append((quote, speaker))
     return ArticleFindings(sentences, quotes, reader.unanswered)
