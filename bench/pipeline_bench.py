@@ -162,8 +162,8 @@ def concurrency() -> None:
         cold, wall, summary = asyncio.run(warm_then_measure())
         print(f"cold start (imports, first connections), 20 documents: {cold:.2f} s")
         print(
-            f"200 documents, concurrency 20, 200 ms per call: {summary.calls} calls, "
-            f"{summary.retries} retries, {summary.ok} ok, {summary.failed} failed, "
+            f"200 documents, concurrency 20, 200 ms per call: {summary.usage.calls} calls, "
+            f"{summary.usage.retries} retries, {summary.ok} ok, {summary.failed} failed, "
             f"wall {wall:.2f} s ({wall / 2.0:.2f}x the ideal 2.0 s; target <= 1.25x)"
         )
 

@@ -28,7 +28,7 @@ from extractor.cache import atomic_write_text
 from extractor.config import RunConfig
 from extractor.documents import Document, InputError
 from extractor.pipeline import Pipeline
-from schemas.prediction import PredictionLine
+from schemas.prediction import PredictionLine, Usage
 
 PREDICTIONS = "predictions.jsonl"
 MANIFEST = "manifest.json"
@@ -43,11 +43,7 @@ class Summary:
     ok: int = 0
     failed: int = 0
     skipped: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-    cache_hits: int = 0
-    retries: int = 0
+    usage: Usage = field(default_factory=Usage)
     wall_s: float = 0.0
     failures: list[str] = field(default_factory=list)
 
@@ -57,20 +53,26 @@ class Summary:
             self.failures.append(f"{line.id}: {line.error}")
         else:
             self.ok += 1
-        self.prompt_tokens += line.usage.prompt_tokens
-        self.completion_tokens += line.usage.completion_tokens
-        self.calls += line.usage.calls
-        self.cache_hits += line.usage.cache_hits
-        self.retries += line.usage.retries
+        self.usage = self.usage.plus(line.usage)
+
+    def counts(self) -> dict[str, float]:
+        """Documents, usage totals and wall time, flat, for the run manifest."""
+        return {
+            "ok": self.ok,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            **self.usage.model_dump(),
+            "wall_s": round(self.wall_s, 3),
+        }
 
     def text(self) -> str:
-        done = self.ok + self.failed
+        done, usage = self.ok + self.failed, self.usage
         rate = done / self.wall_s * 60 if self.wall_s > 0 else 0.0
         lines = [
             f"documents: {self.ok} ok, {self.failed} failed, {self.skipped} already done (resume)",
-            f"model calls: {self.calls} ({self.cache_hits} replayed from cache, "
-            f"{self.retries} transport retries); tokens: {self.prompt_tokens} prompt, "
-            f"{self.completion_tokens} completion",
+            f"model calls: {usage.calls} ({usage.cache_hits} replayed from cache, "
+            f"{usage.retries} transport retries); tokens: {usage.prompt_tokens} prompt, "
+            f"{usage.completion_tokens} completion",
             f"wall time: {self.wall_s:.1f} s ({rate:.1f} documents/minute)",
         ]
         lines += [f"FAILED {f}" for f in self.failures]
@@ -156,7 +158,7 @@ def write_manifest(out: Path, pipeline: Pipeline, started: datetime, summary: Su
         "git_commit": _git_commit(),
         "started": started.isoformat(),
         "ended": datetime.now(UTC).isoformat(),
-        "summary": {k: v for k, v in summary.__dict__.items() if k != "failures"},
+        "summary": summary.counts(),
         "failures": summary.failures,
     }
     atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")

@@ -34,6 +34,12 @@ class Usage(BaseModel):
     retries: int = 0
     reasks: int = 0
 
+    def plus(self, other: Usage) -> Usage:
+        """Field-wise sum, so run totals are added up the same way as per-document usage."""
+        return Usage(
+            **{name: getattr(self, name) + getattr(other, name) for name in Usage.model_fields}
+        )
+
 
 class PredictionLine(BaseModel):
     """Everything a run says about one document; `error` set means `record` is absent."""
