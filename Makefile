@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # llama.cpp's default build takes the AMX / AVX-512 path, which segfaults in decode on these CPUs.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: install run test record bench browser clean
+.PHONY: install run test typecheck wheel-check record bench browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,12 +29,27 @@ browser:
 # pytest exits 5 when a step collects no test; that is no failure for the optional e2e step.
 test: install browser
 	$(BIN)/ruff check extractor schemas eval tests bench
-	$(BIN)/mypy
+	$(BIN)/ruff format --check extractor schemas eval tests bench
+	$(MAKE) typecheck
 	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not model and not browser and not server"
 	$(BIN)/pytest -m "model or browser or server"; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ] || exit $$rc
 	$(BIN)/extractor extract --cache replay --out runs/ci --overwrite --quiet
 	$(BIN)/extractor eval --pred runs/ci --gold gold --baseline baseline/report.json
+	PY=$(PY) tests/packaging/wheel_check.sh
+
+# mypy resolves modules by folder name; the folders schemas/ and eval/ install as
+# extractor_schemas and extractor_eval, so it reads them through a tree of links with those names.
+typecheck: install
+	@mkdir -p .typecheck
+	@ln -sfn ../extractor .typecheck/extractor
+	@ln -sfn ../schemas .typecheck/extractor_schemas
+	@ln -sfn ../eval .typecheck/extractor_eval
+	cd .typecheck && ../$(BIN)/mypy --config-file ../pyproject.toml
+
+# The wheel as users install it, non-editable, in a scratch environment (also run by `make test`).
+wheel-check:
+	PY=$(PY) tests/packaging/wheel_check.sh
 
 # Re-record the seeds with the embedded model, then move the baseline (review its diff).
 record: install
@@ -45,7 +60,7 @@ record: install
 
 bench: install
 	$(BIN)/python bench/pipeline_bench.py
-	$(BIN)/python -m eval.bench
+	$(BIN)/python -m extractor_eval.bench
 	$(BIN)/python bench/service_load.py
 
 clean:

@@ -50,7 +50,8 @@ class Level:
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
         return {
-            "concurrency": self.concurrency, "requests": self.requests,
+            "concurrency": self.concurrency,
+            "requests": self.requests,
             "p50_ms": round(1000 * statistics.median(ordered), 1),
             "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
             "p99_ms": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 1),
@@ -70,8 +71,9 @@ async def _load(base: str, texts: list[str], requests: int, concurrency: int) ->
         async def one(n: int) -> None:
             async with slots:
                 started = time.perf_counter()
-                response = await client.post("/v1/extract", json={"text": texts[n % len(texts)],
-                                                                  "id": f"d{n % len(texts)}"})
+                response = await client.post(
+                    "/v1/extract", json={"text": texts[n % len(texts)], "id": f"d{n % len(texts)}"}
+                )
                 latencies.append(time.perf_counter() - started)
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
@@ -82,17 +84,34 @@ async def _load(base: str, texts: list[str], requests: int, concurrency: int) ->
 
 def _serve(work: Path, url: str, cache: str, concurrency: int) -> tuple[Any, str]:
     port = free_port()
-    args = ["serve", "--port", str(port), "--db", str(work / f"{cache}.sqlite3"),
-            *cli_run_args(url, write_retry_config(work), cache), "--cache-dir",
-            str(work / "cassettes"), "--concurrency", str(concurrency), "--log-level", "warning"]
+    args = [
+        "serve",
+        "--port",
+        str(port),
+        "--db",
+        str(work / f"{cache}.sqlite3"),
+        *cli_run_args(url, write_retry_config(work), cache),
+        "--cache-dir",
+        str(work / "cassettes"),
+        "--concurrency",
+        str(concurrency),
+        "--log-level",
+        "warning",
+    ]
     process = start_cli(args, work / f"{cache}.log")
     base = f"http://127.0.0.1:{port}"
     wait_ready(base, process)
     return process, base
 
 
-def _phase(work: Path, url: str, cache: str, texts: list[str], plan: list[tuple[int, int]],
-           server_concurrency: int) -> list[dict[str, Any]]:
+def _phase(
+    work: Path,
+    url: str,
+    cache: str,
+    texts: list[str],
+    plan: list[tuple[int, int]],
+    server_concurrency: int,
+) -> list[dict[str, Any]]:
     process, base = _serve(work, url, cache, server_concurrency)
     try:
         return [asyncio.run(_load(base, texts, n, c)).summary() for c, n in plan]
@@ -109,15 +128,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     texts = [article(n) for n in range(args.docs)]
     levels = [int(c) for c in args.levels.split(",")]
-    with tempfile.TemporaryDirectory() as tmp, serve_fake(FakeSettings(latency_s=args.latency)) \
-            as (fake, url):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serve_fake(FakeSettings(latency_s=args.latency)) as (fake, url),
+    ):
         work = Path(tmp)
         record = _phase(work, url, "record", texts, [(10, args.docs)], 10)
         calls = fake.chat_requests
         replay = _phase(work, url, "replay", texts, [(c, args.requests) for c in levels], 32)
         assert fake.chat_requests == calls, "replay must not call the model"
-    report = {"fake_latency_s": args.latency, "docs": args.docs, "model_calls_recorded": calls,
-              "record_live": record, "replay": replay}
+    report = {
+        "fake_latency_s": args.latency,
+        "docs": args.docs,
+        "model_calls_recorded": calls,
+        "record_live": record,
+        "replay": replay,
+    }
     print(json.dumps(report, indent=2))
     return 0
 

@@ -1,5 +1,5 @@
-"""`python -m eval eval --pred … --gold …` and `python -m eval compare A B --gold …`."""
+"""`python -m extractor_eval eval --pred … --gold …` and `… compare A B --gold …`."""
 
-from eval.cli import main
+from extractor_eval.cli import main
 
 raise SystemExit(main())

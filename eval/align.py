@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from eval.entities import DocContext
-from eval.fields import FieldSpec, display
-from eval.outcomes import Category, FieldDiff, FieldTally, ItemResult
-from eval.similarity import Matrix
-from eval.specs import TypeSpec
-from schemas import Grounded
+from extractor_eval.entities import DocContext
+from extractor_eval.fields import FieldSpec, display
+from extractor_eval.outcomes import Category, FieldDiff, FieldTally, ItemResult
+from extractor_eval.similarity import Matrix
+from extractor_eval.specs import TypeSpec
+from extractor_schemas import Grounded
 
 AGREEMENT_BONUS = 0.05
 """Weight of the agreeing-field share in the assignment objective; below any gate's spacing."""
@@ -51,9 +51,7 @@ def compare_fields(
     return tuple((f, f.equal(pred, gold, ctx)) for f in spec.fields)
 
 
-def assign(
-    sim: Matrix, bonus: Matrix, min_similarity: float
-) -> list[tuple[int, int]]:
+def assign(sim: Matrix, bonus: Matrix, min_similarity: float) -> list[tuple[int, int]]:
     """Pairs (pred, gold) maximising total similarity, never below the minimum."""
     if sim.size == 0:
         return []
@@ -87,16 +85,21 @@ def categorise(checks: tuple[tuple[FieldSpec, bool], ...]) -> Category:
     return Category.PARTIAL if wrong else Category.CORRECT
 
 
-def _aligned(
-    spec: TypeSpec, pair: Pair, pred: Grounded, gold: Grounded, key: str
-) -> ItemResult:
+def _aligned(spec: TypeSpec, pair: Pair, pred: Grounded, gold: Grounded, key: str) -> ItemResult:
     diffs = tuple(
         FieldDiff(f.name, display(gold, f.name), display(pred, f.name), f.decides_type)
-        for f, ok in pair.checks if not ok
+        for f, ok in pair.checks
+        if not ok
     )
     return ItemResult(
-        spec.record_type, categorise(pair.checks), spec.label(gold), pair.gold, pair.pred,
-        round(pair.similarity, 4), diffs, key,
+        spec.record_type,
+        categorise(pair.checks),
+        spec.label(gold),
+        pair.gold,
+        pair.pred,
+        round(pair.similarity, 4),
+        diffs,
+        key,
     )
 
 
@@ -114,11 +117,13 @@ def align_type(
     matched_pred = {p.pred for p in pairs}
     results += [
         ItemResult(spec.record_type, Category.MISSING, spec.label(g), gold_index=j, key=keys[j])
-        for j, g in enumerate(golds) if j not in matched_gold
+        for j, g in enumerate(golds)
+        if j not in matched_gold
     ]
     results += [
         ItemResult(spec.record_type, Category.SPURIOUS, spec.label(p), pred_index=i)
-        for i, p in enumerate(preds) if i not in matched_pred
+        for i, p in enumerate(preds)
+        if i not in matched_pred
     ]
     return results, _tally(spec, pairs)
 

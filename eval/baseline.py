@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from eval.config import ScoringConfig
-from eval.report_model import Frozen, Macro, Report, Scores, TypeScore
+from extractor_eval.config import ScoringConfig
+from extractor_eval.report_model import Frozen, Macro, Report, Scores, TypeScore
 
 BASELINE_FORMAT = 1
 DEFAULT_TOLERANCE = 0.005
@@ -57,7 +57,8 @@ class GateResult(Frozen):
 
 def _round_scores(scores: Scores) -> Scores:
     return Scores(
-        precision=round(scores.precision, _DIGITS), recall=round(scores.recall, _DIGITS),
+        precision=round(scores.precision, _DIGITS),
+        recall=round(scores.recall, _DIGITS),
         f1=round(scores.f1, _DIGITS),
     )
 
@@ -112,8 +113,10 @@ def _drops(name: str, before: TypeScore, after: TypeScore, tolerance: float) -> 
     for kind in ("strict", "lenient"):
         old, new = getattr(before, kind).f1, getattr(after, kind).f1
         if old - new > tolerance + _EPSILON:
-            found.append(f"{name}: {kind} F1 {old:.4f} → {new:.4f} "
-                         f"(−{old - new:.4f} > tolerance {tolerance})")
+            found.append(
+                f"{name}: {kind} F1 {old:.4f} → {new:.4f} "
+                f"(−{old - new:.4f} > tolerance {tolerance})"
+            )
     return found
 
 
@@ -147,7 +150,9 @@ def gate(current: Baseline, baseline: Baseline, tolerance: float) -> GateResult:
         if t.record_type in now:
             found += _drops(t.record_type, t, now[t.record_type], tolerance)
     return GateResult(
-        passed=not found, tolerance=tolerance, regressions=found,
+        passed=not found,
+        tolerance=tolerance,
+        regressions=found,
         warnings=_warnings(current, baseline),
         lost=[
             Flip(key=k, before=c, after=current.items.get(k, "absent"))

@@ -4,7 +4,7 @@ Not a test (timings depend on the machine). Files are written first, untimed, th
 the CLI runs is timed: loading and validating gold and predictions, scoring, building the report
 (including both bootstrap intervals) and serialising it. Growth should be linear in documents.
 
-    python -m eval.bench [--sizes 100 1000 10000] [--seed 7]
+    python -m extractor_eval.bench [--sizes 100 1000 10000] [--seed 7]
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from eval.config import ScoringConfig
-from eval.loading import load_gold_dir, load_run
-from eval.provenance import run_meta
-from eval.report import build_report
-from eval.runtime import bulk_allocation
-from eval.score import score_run
-from eval.synthetic import gold_doc, predicted_doc, prediction_line
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import load_gold_dir, load_run
+from extractor_eval.provenance import run_meta
+from extractor_eval.report import build_report
+from extractor_eval.runtime import bulk_allocation
+from extractor_eval.score import score_run
+from extractor_eval.synthetic import gold_doc, predicted_doc, prediction_line
 
 T = TypeVar("T")
 
@@ -61,8 +61,11 @@ def bench_one(n: int, seed: int) -> dict[str, float]:
             gold = timed(stages, "load gold", lambda: load_gold_dir(gold_dir))
             run = timed(stages, "load run", lambda: load_run(pred))
             results = timed(stages, "score", lambda: score_run(gold, run, config))
-            report = timed(stages, "report+bootstrap", lambda: build_report(
-                gold, run, results, config, run_meta([]), gold_dir))
+            report = timed(
+                stages,
+                "report+bootstrap",
+                lambda: build_report(gold, run, results, config, run_meta([]), gold_dir),
+            )
             timed(stages, "json", lambda: report.model_dump_json(indent=2))
     stages["total"] = sum(stages.values())
     stages["f1"] = report.micro.score.strict.f1
@@ -70,7 +73,7 @@ def bench_one(n: int, seed: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m extractor_eval.bench", description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
@@ -80,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         stages = bench_one(n, args.seed)
         cells = "  ".join(f"{stages[c]:>15.2f}s" for c in columns)
-        print(f"{n:>7}  {cells}  {1000 * stages['total'] / n:>7.2f}  {stages['f1']:.3f}",
-              flush=True)
+        print(
+            f"{n:>7}  {cells}  {1000 * stages['total'] / n:>7.2f}  {stages['f1']:.3f}", flush=True
+        )
     return 0
 
 

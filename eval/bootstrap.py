@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from eval.config import ScoringConfig
-from eval.report_model import Interval
+from extractor_eval.config import ScoringConfig
+from extractor_eval.report_model import Interval
 
 FloatArray = npt.NDArray[np.float64]
 _BATCH = 100
@@ -56,8 +56,11 @@ def _interval(samples: FloatArray, config: ScoringConfig) -> Interval:
     alpha = 1.0 - config.confidence
     low, high = np.quantile(samples, [alpha / 2, 1 - alpha / 2])
     return Interval(
-        low=float(low), high=float(high), confidence=config.confidence,
-        resamples=config.bootstrap_resamples, seed=config.bootstrap_seed,
+        low=float(low),
+        high=float(high),
+        confidence=config.confidence,
+        resamples=config.bootstrap_resamples,
+        seed=config.bootstrap_seed,
     )
 
 
@@ -68,16 +71,23 @@ def f1_interval(
     if doc_counts.shape[0] == 0:
         return None
     per_doc = doc_counts.reshape(doc_counts.shape[0], -1, 5).sum(axis=1)
-    samples = np.concatenate([
-        f1_of(batch, lenient=lenient)
-        for batch in resampled_totals(per_doc, config.bootstrap_resamples, config.bootstrap_seed)
-    ])
+    samples = np.concatenate(
+        [
+            f1_of(batch, lenient=lenient)
+            for batch in resampled_totals(
+                per_doc, config.bootstrap_resamples, config.bootstrap_seed
+            )
+        ]
+    )
     return _interval(samples, config)
 
 
 def paired_delta_intervals(
-    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], config: ScoringConfig,
-    *, lenient: bool = False,
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    config: ScoringConfig,
+    *,
+    lenient: bool = False,
 ) -> tuple[list[Interval], Interval] | None:
     """Intervals of F1(B) − F1(A) per type and for the micro average, resampling the same
     documents for both runs so per-document difficulty cancels out.

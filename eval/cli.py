@@ -1,4 +1,4 @@
-"""`eval` and `compare` subcommands, for the project's `extractor` CLI and for `python -m eval`.
+"""`eval` and `compare` subcommands, for the `extractor` CLI and for `python -m extractor_eval`.
 
 Exit codes: 0 success; 1 the baseline gate failed; 2 unusable inputs (no gold, missing files).
 Scoring only reads files, so re-scoring a run never needs a model.
@@ -12,31 +12,47 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from eval.baseline import DEFAULT_TOLERANCE, baseline_of, gate, load_baseline, write_baseline
-from eval.compare import compare_runs
-from eval.config import ScoringConfig
-from eval.loading import InputError, load_gold_dir, load_run
-from eval.provenance import run_meta
-from eval.report import build_report
-from eval.report_compare_html import render_compare_html
-from eval.report_html import render_html
-from eval.report_text import render_compare, render_gate, render_markdown, render_text
-from eval.runtime import bulk_allocation
-from eval.score import score_run
+from extractor_eval.baseline import (
+    DEFAULT_TOLERANCE,
+    baseline_of,
+    gate,
+    load_baseline,
+    write_baseline,
+)
+from extractor_eval.compare import compare_runs
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import InputError, load_gold_dir, load_run
+from extractor_eval.provenance import run_meta
+from extractor_eval.report import build_report
+from extractor_eval.report_compare_html import render_compare_html
+from extractor_eval.report_html import render_html
+from extractor_eval.report_text import render_compare, render_gate, render_markdown, render_text
+from extractor_eval.runtime import bulk_allocation
+from extractor_eval.score import score_run
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `eval` and `compare`; each sets `func`, a handler returning the exit code."""
-    _add_eval(subparsers.add_parser(
-        "eval", help="score predictions against gold",
-        description="Score a predictions.jsonl or a folder of <doc_id>.json records against gold.",
-    ))
-    _add_compare(subparsers.add_parser(
-        "compare", help="paired comparison of two runs on the same gold",
-        description="Compare run B against run A: per-type ΔF1 with paired-bootstrap intervals.",
-    ))
+    _add_eval(
+        subparsers.add_parser(
+            "eval",
+            help="score predictions against gold",
+            description=(
+                "Score a predictions.jsonl or a folder of <doc_id>.json records against gold."
+            ),
+        )
+    )
+    _add_compare(
+        subparsers.add_parser(
+            "compare",
+            help="paired comparison of two runs on the same gold",
+            description=(
+                "Compare run B against run A: per-type ΔF1 with paired-bootstrap intervals."
+            ),
+        )
+    )
 
 
 def _scoring_options(parser: argparse.ArgumentParser) -> None:
@@ -44,36 +60,60 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("scoring")
     group.add_argument("--gold", type=Path, default=Path("gold"), help="gold folder (gold/)")
     group.add_argument("--min-similarity", type=float, default=defaults.min_similarity)
-    group.add_argument("--fuzzy-threshold", type=float, default=defaults.fuzzy_threshold,
-                       help="name/text equality threshold, 0-1 (%(default)s)")
-    group.add_argument("--figure-tolerance", type=float, default=defaults.figure_rel_tolerance,
-                       help="relative tolerance on figure values (%(default)s)")
+    group.add_argument(
+        "--fuzzy-threshold",
+        type=float,
+        default=defaults.fuzzy_threshold,
+        help="name/text equality threshold, 0-1 (%(default)s)",
+    )
+    group.add_argument(
+        "--figure-tolerance",
+        type=float,
+        default=defaults.figure_rel_tolerance,
+        help="relative tolerance on figure values (%(default)s)",
+    )
     group.add_argument("--resamples", type=int, default=defaults.bootstrap_resamples)
     group.add_argument("--seed", type=int, default=defaults.bootstrap_seed)
 
 
 def _add_eval(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pred", type=Path, required=True,
-                        help="predictions.jsonl, a run folder holding one, or a folder of "
-                             "<doc_id>.json records")
+    parser.add_argument(
+        "--pred",
+        type=Path,
+        required=True,
+        help="predictions.jsonl, a run folder holding one, or a folder of <doc_id>.json records",
+    )
     _scoring_options(parser)
     out = parser.add_argument_group("outputs")
-    out.add_argument("--seeds", type=Path, default=Path("seeds"),
-                     help="article texts <doc_id>.txt for the HTML report (seeds/)")
+    out.add_argument(
+        "--seeds",
+        type=Path,
+        default=Path("seeds"),
+        help="article texts <doc_id>.txt for the HTML report (seeds/)",
+    )
     out.add_argument("--json", type=Path, help="write the machine-readable report here")
     out.add_argument("--markdown", type=Path, help="write a Markdown report here")
     out.add_argument("--html", type=Path, help="write a self-contained HTML report here")
-    out.add_argument("--max-failures", type=int, default=20,
-                     help="failure rows shown in the terminal (%(default)s; all in files)")
+    out.add_argument(
+        "--max-failures",
+        type=int,
+        default=20,
+        help="failure rows shown in the terminal (%(default)s; all in files)",
+    )
     out.add_argument("--quiet", action="store_true", help="no terminal report")
     gate_group = parser.add_argument_group("baseline gate")
     gate_group.add_argument("--baseline", type=Path, help="baseline JSON to gate against")
     gate_group.add_argument(
-        "--tolerance", type=float, default=DEFAULT_TOLERANCE,
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
         help="allowed F1 drop before failing (%(default)s; use 0 for exact replays)",
     )
-    gate_group.add_argument("--update-baseline", action="store_true",
-                            help="write this run as the new --baseline instead of gating")
+    gate_group.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write this run as the new --baseline instead of gating",
+    )
     parser.set_defaults(func=run_eval)
 
 
@@ -89,8 +129,10 @@ def _add_compare(parser: argparse.ArgumentParser) -> None:
 
 def _config(args: argparse.Namespace) -> ScoringConfig:
     return ScoringConfig(
-        min_similarity=args.min_similarity, fuzzy_threshold=args.fuzzy_threshold,
-        figure_rel_tolerance=args.figure_tolerance, bootstrap_resamples=args.resamples,
+        min_similarity=args.min_similarity,
+        fuzzy_threshold=args.fuzzy_threshold,
+        figure_rel_tolerance=args.figure_tolerance,
+        bootstrap_resamples=args.resamples,
         bootstrap_seed=args.seed,
     )
 
@@ -155,7 +197,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m extractor_eval", description=__doc__)
     add_subcommands(parser.add_subparsers(dest="command", required=True))
     return parser
 
@@ -165,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.func
     try:
         return handler(args)
-    except BrokenPipeError:  # `python -m eval … | head`: the reader left, which is no error
+    except (
+        BrokenPipeError
+    ):  # `python -m extractor_eval … | head`: the reader left, which is no error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from eval.bootstrap import f1_of, paired_delta_intervals
-from eval.config import ScoringConfig
-from eval.loading import Run
-from eval.outcomes import Category, DocResult, DocStatus
-from eval.report_model import Frozen, Inputs, Interval, RunMeta
-from eval.score import TYPES, count_array, score_run
-from schemas import ArticleRecord
+from extractor_eval.bootstrap import f1_of, paired_delta_intervals
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import Run
+from extractor_eval.outcomes import Category, DocResult, DocStatus
+from extractor_eval.report_model import Frozen, Inputs, Interval, RunMeta
+from extractor_eval.score import TYPES, count_array, score_run
+from extractor_schemas import ArticleRecord
 
 Outcome = Literal["win", "loss", "tie"]
 
@@ -72,11 +72,14 @@ def _categories(results: Sequence[DocResult]) -> dict[str, str]:
 
 def _flips(a: dict[str, str], b: dict[str, str], gained: bool) -> list[ItemFlip]:
     correct = Category.CORRECT.value
-    keys = sorted(k for k in a.keys() | b.keys()
-                  if (b.get(k) == correct) != (a.get(k) == correct)
-                  and (b.get(k) == correct) == gained)
-    return [ItemFlip(key=k, category_a=a.get(k, "absent"), category_b=b.get(k, "absent"))
-            for k in keys]
+    keys = sorted(
+        k
+        for k in a.keys() | b.keys()
+        if (b.get(k) == correct) != (a.get(k) == correct) and (b.get(k) == correct) == gained
+    )
+    return [
+        ItemFlip(key=k, category_a=a.get(k, "absent"), category_b=b.get(k, "absent")) for k in keys
+    ]
 
 
 def _outcome(f1_a: float, f1_b: float) -> Outcome:
@@ -86,8 +89,12 @@ def _outcome(f1_a: float, f1_b: float) -> Outcome:
 
 
 def compare_runs(
-    gold: Mapping[str, ArticleRecord], run_a: Run, run_b: Run, config: ScoringConfig,
-    meta: RunMeta, gold_path: Path,
+    gold: Mapping[str, ArticleRecord],
+    run_a: Run,
+    run_b: Run,
+    config: ScoringConfig,
+    meta: RunMeta,
+    gold_path: Path,
 ) -> CompareReport:
     results_a, results_b = score_run(gold, run_a, config), score_run(gold, run_b, config)
     a, b = count_array(results_a), count_array(results_b)
@@ -97,22 +104,37 @@ def compare_runs(
     micro_b = float(f1_of(b.sum(axis=(0, 1)), lenient=False))
     doc_a, doc_b = f1_of(a.sum(axis=1), lenient=False), f1_of(b.sum(axis=1), lenient=False)
     documents = [
-        DocDelta(doc_id=ra.doc_id, status_a=ra.status, status_b=rb.status,
-                 f1_a=float(doc_a[i]), f1_b=float(doc_b[i]),
-                 outcome=_outcome(float(doc_a[i]), float(doc_b[i])))
+        DocDelta(
+            doc_id=ra.doc_id,
+            status_a=ra.status,
+            status_b=rb.status,
+            f1_a=float(doc_a[i]),
+            f1_b=float(doc_b[i]),
+            outcome=_outcome(float(doc_a[i]), float(doc_b[i])),
+        )
         for i, (ra, rb) in enumerate(zip(results_a, results_b, strict=True))
     ]
     cats_a, cats_b = _categories(results_a), _categories(results_b)
     return CompareReport(
-        meta=meta, config=config,
+        meta=meta,
+        config=config,
         run_a=Inputs(predictions=str(run_a.source), run_kind=run_a.kind, gold=str(gold_path)),
         run_b=Inputs(predictions=str(run_b.source), run_kind=run_b.kind, gold=str(gold_path)),
-        micro=TypeDelta(record_type="all", f1_a=micro_a, f1_b=micro_b, delta=micro_b - micro_a,
-                        interval=intervals[1] if intervals else None),
+        micro=TypeDelta(
+            record_type="all",
+            f1_a=micro_a,
+            f1_b=micro_b,
+            delta=micro_b - micro_a,
+            interval=intervals[1] if intervals else None,
+        ),
         per_type=[
-            TypeDelta(record_type=t, f1_a=float(type_f1_a[k]), f1_b=float(type_f1_b[k]),
-                      delta=float(type_f1_b[k] - type_f1_a[k]),
-                      interval=intervals[0][k] if intervals else None)
+            TypeDelta(
+                record_type=t,
+                f1_a=float(type_f1_a[k]),
+                f1_b=float(type_f1_b[k]),
+                delta=float(type_f1_b[k] - type_f1_a[k]),
+                interval=intervals[0][k] if intervals else None,
+            )
             for k, t in enumerate(TYPES)
         ],
         wins=sum(d.outcome == "win" for d in documents),

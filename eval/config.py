@@ -15,15 +15,20 @@ class ScoringConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     min_similarity: float = Field(
-        default=0.5, ge=0.0, le=1.0,
+        default=0.5,
+        ge=0.0,
+        le=1.0,
         description="Pairs scoring below this are never aligned (missing + spurious instead).",
     )
     fuzzy_threshold: float = Field(
-        default=0.85, ge=0.0, le=1.0,
+        default=0.85,
+        ge=0.0,
+        le=1.0,
         description="rapidfuzz ratio (0-1) above which two normalised names or texts are equal.",
     )
     figure_rel_tolerance: float = Field(
-        default=0.01, ge=0.0,
+        default=0.01,
+        ge=0.0,
         description="Relative tolerance on a figure's value, against the gold value.",
     )
     bootstrap_resamples: int = Field(default=1000, ge=1)

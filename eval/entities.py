@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from eval.config import ScoringConfig
-from eval.normalise import normalise_name
-from schemas import ArticleRecord, Company, Grounded, Organization, Person
+from extractor_eval.config import ScoringConfig
+from extractor_eval.normalise import normalise_name
+from extractor_schemas import ArticleRecord, Company, Grounded, Organization, Person
 
 EntityId = tuple[str, int]
 """(record type, index in the gold record) of a company, organization or person."""

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from eval.entities import DocContext, EntityId, name_key, raw_forms
-from eval.normalise import normalise_phrase, normalise_text, ratio, text_equal, value_close
-from schemas import Grounded
+from extractor_eval.entities import DocContext, EntityId, name_key, raw_forms
+from extractor_eval.normalise import (
+    normalise_phrase,
+    normalise_text,
+    ratio,
+    text_equal,
+    value_close,
+)
+from extractor_schemas import Grounded
 
 Comparator = Callable[[Grounded, Grounded, DocContext], bool]
 
@@ -51,32 +57,40 @@ def _show(value: Any) -> str:
 
 def same(field: str) -> Comparator:
     """Exact equality: enums, ISO codes, optional values."""
+
     def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
         return bool(getattr(pred, field) == getattr(gold, field))
+
     return equal
 
 
 def same_set(field: str) -> Comparator:
     """Equality of closed-vocabulary lists, ignoring order and repeats."""
+
     def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
         return set(getattr(pred, field)) == set(getattr(gold, field))
+
     return equal
 
 
 def same_text(field: str) -> Comparator:
     """Free text: both absent, or equal after normalisation / within the fuzzy threshold."""
+
     def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
         p, g = getattr(pred, field), getattr(gold, field)
         if p is None or g is None:
             return p is None and g is None
         return text_equal(p, g, ctx.config.fuzzy_threshold)
+
     return equal
 
 
 def same_phrases(field: str) -> Comparator:
     """Lists of free phrases (destinations, markets) as normalised sets."""
+
     def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
         return _phrases(getattr(pred, field)) == _phrases(getattr(gold, field))
+
     return equal
 
 
@@ -86,6 +100,7 @@ def _phrases(values: Iterable[str]) -> set[str]:
 
 def same_ref(field: str) -> Comparator:
     """A reference to an entity: the same gold entity, or the same text when it names none."""
+
     def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
         p, g = getattr(pred, field), getattr(gold, field)
         if p is None or g is None:
@@ -94,15 +109,18 @@ def same_ref(field: str) -> Comparator:
         if isinstance(p_key, tuple) and isinstance(g_key, tuple):
             return p_key == g_key
         return text_equal(p, g, ctx.config.fuzzy_threshold)
+
     return equal
 
 
 def same_refs(field: str) -> Comparator:
     """A list of references (program beneficiaries) as a set of resolved entities."""
+
     def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
         p = {_ref_key(v, ctx, True) for v in getattr(pred, field)}
         g = {_ref_key(v, ctx, False) for v in getattr(gold, field)}
         return p == g
+
     return equal
 
 

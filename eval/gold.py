@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from schemas import RECORD_TYPES, ArticleRecord
+from extractor_schemas import RECORD_TYPES, ArticleRecord
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,11 @@ def check_gold_file(path: Path, seed_text: str) -> list[GoldProblem]:
         for i, item in enumerate(record.items(record_type)):
             if item.evidence not in seed_text:
                 problems.append(
-                    GoldProblem(doc_id, f"{record_type}[{i}].evidence",
-                                f"not verbatim in seed: {item.evidence!r}")
+                    GoldProblem(
+                        doc_id,
+                        f"{record_type}[{i}].evidence",
+                        f"not verbatim in seed: {item.evidence!r}",
+                    )
                 )
     span = record.article.main_span
     if span is not None and span[1] > len(seed_text):

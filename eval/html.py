@@ -36,12 +36,12 @@ def table(
 
 def asset(name: str) -> str:
     """A file of eval/templates, inlined so the report is one self-contained file."""
-    return resources.files("eval").joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files("extractor_eval").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def page(title: str, body: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{text(title)}</title><style>{asset('report.css')}</style></head>"
         f"<body>{body}<script>{asset('report.js')}</script></body></html>\n"
     )

@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from eval.gold import load_gold
-from eval.outcomes import DocStatus
-from schemas import RECORD_TYPES, ArticleRecord
-from schemas.prediction import PredictionLine
+from extractor_eval.gold import load_gold
+from extractor_eval.outcomes import DocStatus
+from extractor_schemas import RECORD_TYPES, ArticleRecord
+from extractor_schemas.prediction import PredictionLine
 
 RunKind = Literal["jsonl", "folder"]
 
@@ -54,8 +54,7 @@ class InputError(Exception):
 def describe_errors(exc: ValidationError, limit: int = 3) -> str:
     """The first few schema errors as 'loc: message', enough to find the fault."""
     parts = [
-        f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}"
-        for e in exc.errors()[:limit]
+        f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in exc.errors()[:limit]
     ]
     more = exc.error_count() - limit
     return "; ".join(parts) + (f"; … {more} more" if more > 0 else "")

@@ -17,9 +17,30 @@ from rapidfuzz import fuzz
 # here: guidelines make "Xiaomi India" an alias, so the gold aliases carry that equivalence.
 CORPORATE_SUFFIXES: frozenset[str] = frozenset(
     {
-        "ltd", "limited", "corp", "corporation", "co", "company", "pvt", "private", "inc",
-        "incorporated", "group", "holdings", "holding", "plc", "llc", "llp", "gmbh", "ag",
-        "sa", "bv", "nv", "pte", "sdn", "bhd",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "pvt",
+        "private",
+        "inc",
+        "incorporated",
+        "group",
+        "holdings",
+        "holding",
+        "plc",
+        "llc",
+        "llp",
+        "gmbh",
+        "ag",
+        "sa",
+        "bv",
+        "nv",
+        "pte",
+        "sdn",
+        "bhd",
     }
 )
 

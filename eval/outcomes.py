@@ -113,6 +113,4 @@ class DocResult:
 
     def counts(self, record_type: str | None = None) -> Counts:
         """Counts for one type, or for all types together."""
-        return Counts.of(
-            [i.category for i in self.items if record_type in (None, i.record_type)]
-        )
+        return Counts.of([i.category for i in self.items if record_type in (None, i.record_type)])

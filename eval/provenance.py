@@ -7,8 +7,8 @@ import platform
 import subprocess
 from importlib import metadata
 
-from eval.config import SCORER_VERSION
-from eval.report_model import RunMeta
+from extractor_eval.config import SCORER_VERSION
+from extractor_eval.report_model import RunMeta
 
 PACKAGES: tuple[str, ...] = ("numpy", "scipy", "rapidfuzz", "pydantic", "extractor")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
-from eval.bootstrap import f1_interval
-from eval.config import ScoringConfig
-from eval.loading import Run, grounding_counts
-from eval.outcomes import Category, Counts, DocResult, ItemResult
-from eval.report_model import (
+from extractor_eval.bootstrap import f1_interval
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import Run, grounding_counts
+from extractor_eval.outcomes import Category, Counts, DocResult, ItemResult
+from extractor_eval.report_model import (
     CountsModel,
     DocumentScore,
     FailureRow,
@@ -21,7 +21,7 @@ from eval.report_model import (
     RunMeta,
     Validity,
 )
-from eval.score import (
+from extractor_eval.score import (
     TYPES,
     count_array,
     field_accuracy,
@@ -31,7 +31,7 @@ from eval.score import (
     to_counts,
     type_score,
 )
-from schemas import ArticleRecord
+from extractor_schemas import ArticleRecord
 
 ALL = "all"
 """record_type of the micro average over all types."""
@@ -95,34 +95,51 @@ def _grounding(run: Run, doc_ids: Collection[str]) -> Grounding | None:
         return counts[tier] / kept if kept else None
 
     return Grounding(
-        kept=kept, exact=counts["exact"], normalised=counts["normalised"],
-        fuzzy=counts["fuzzy"], ungrounded=counts["ungrounded"], rejected=counts["rejected"],
-        share_exact=share("exact"), share_normalised=share("normalised"),
+        kept=kept,
+        exact=counts["exact"],
+        normalised=counts["normalised"],
+        fuzzy=counts["fuzzy"],
+        ungrounded=counts["ungrounded"],
+        rejected=counts["rejected"],
+        share_exact=share("exact"),
+        share_normalised=share("normalised"),
         share_fuzzy=share("fuzzy"),
     )
 
 
 def _document(result: DocResult, c: Counts) -> DocumentScore:
     return DocumentScore(
-        doc_id=result.doc_id, status=result.status, problem=result.problem,
-        counts=CountsModel.of(c), strict=prf(c, lenient=False), lenient=prf(c, lenient=True),
+        doc_id=result.doc_id,
+        status=result.status,
+        problem=result.problem,
+        counts=CountsModel.of(c),
+        strict=prf(c, lenient=False),
+        lenient=prf(c, lenient=True),
     )
 
 
 def _ordered(items: Sequence[ItemResult]) -> list[ItemResult]:
     """Type order, then gold order, spurious items last: stable whatever the prediction order."""
     order = {t: i for i, t in enumerate(TYPES)}
-    return sorted(items, key=lambda i: (
-        order[i.record_type],
-        i.gold_index if i.gold_index is not None else 1 << 30,
-        i.pred_index if i.pred_index is not None else -1,
-    ))
+    return sorted(
+        items,
+        key=lambda i: (
+            order[i.record_type],
+            i.gold_index if i.gold_index is not None else 1 << 30,
+            i.pred_index if i.pred_index is not None else -1,
+        ),
+    )
 
 
 def _outcome(doc_id: str, item: ItemResult) -> ItemOutcome:
     return ItemOutcome(
-        key=item.key, doc_id=doc_id, record_type=item.record_type, label=item.label,
-        category=item.category.value, gold_index=item.gold_index, pred_index=item.pred_index,
+        key=item.key,
+        doc_id=doc_id,
+        record_type=item.record_type,
+        label=item.label,
+        category=item.category.value,
+        gold_index=item.gold_index,
+        pred_index=item.pred_index,
         similarity=item.similarity,
     )
 
@@ -146,6 +163,11 @@ def _row(
     result: DocResult, item: ItemResult, path: str, gold: str | None, pred: str | None
 ) -> FailureRow:
     return FailureRow(
-        doc_id=result.doc_id, record_type=item.record_type, field_path=path, gold_value=gold,
-        pred_value=pred, category=item.category.value, similarity=item.similarity,
+        doc_id=result.doc_id,
+        record_type=item.record_type,
+        field_path=path,
+        gold_value=gold,
+        pred_value=pred,
+        category=item.category.value,
+        similarity=item.similarity,
     )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from eval.config import ScoringConfig
-from eval.outcomes import Counts, DocStatus
+from extractor_eval.config import ScoringConfig
+from extractor_eval.outcomes import Counts, DocStatus
 
 
 class Frozen(BaseModel):
@@ -34,8 +34,12 @@ class CountsModel(Frozen):
     @classmethod
     def of(cls, counts: Counts) -> CountsModel:
         return cls(
-            correct=counts.correct, partial=counts.partial, incorrect=counts.incorrect,
-            missing=counts.missing, spurious=counts.spurious, gold=counts.gold,
+            correct=counts.correct,
+            partial=counts.partial,
+            incorrect=counts.incorrect,
+            missing=counts.missing,
+            spurious=counts.spurious,
+            gold=counts.gold,
             predicted=counts.predicted,
         )
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval.baseline import GateResult
-from eval.compare import CompareReport, TypeDelta
-from eval.report_model import Report
-from eval.sections import Section, interval, num, report_sections
+from extractor_eval.baseline import GateResult
+from extractor_eval.compare import CompareReport, TypeDelta
+from extractor_eval.report_model import Report
+from extractor_eval.sections import Section, interval, num, report_sections
 
 _MAX_CELL = 100
 
@@ -39,8 +39,10 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
     def esc(cell: str) -> str:
         return " ".join(cell.split()).replace("|", "\\|")
 
-    lines = ["| " + " | ".join(map(esc, headers)) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = [
+        "| " + " | ".join(map(esc, headers)) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     lines += ["| " + " | ".join(map(esc, row)) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -65,14 +67,15 @@ def render_text(report: Report, failure_limit: int | None = 20) -> str:
 
 def render_markdown(report: Report) -> str:
     title = f"# Evaluation of `{report.inputs.predictions}` against `{report.inputs.gold}`\n\n"
-    meta = (f"scorer {report.meta.scorer_version} · commit {report.meta.git_commit or 'unknown'}"
-            f" · {report.meta.created_at}\n\n")
+    meta = (
+        f"scorer {report.meta.scorer_version} · commit {report.meta.git_commit or 'unknown'}"
+        f" · {report.meta.created_at}\n\n"
+    )
     return title + meta + _render(report_sections(report, None), markdown=True)
 
 
 def render_gate(result: GateResult) -> str:
-    lines = [f"baseline gate: {'PASS' if result.passed else 'FAIL'} "
-             f"(tolerance {result.tolerance})"]
+    lines = [f"baseline gate: {'PASS' if result.passed else 'FAIL'} (tolerance {result.tolerance})"]
     lines += [f"  regression: {r}" for r in result.regressions]
     lines += [f"  warning: {w}" for w in result.warnings]
     lines += [f"  lost   (correct → {f.after}): {f.key}" for f in result.lost]
@@ -86,19 +89,37 @@ def _delta_row(d: TypeDelta) -> list[str]:
 
 def compare_sections(report: CompareReport) -> list[Section]:
     return [
-        Section("Runs", [f"A: {report.run_a.predictions}", f"B: {report.run_b.predictions}",
-                         f"documents: B wins {report.wins}, loses {report.losses}, "
-                         f"ties {report.ties}"]),
-        Section("Strict F1, B − A (paired bootstrap over documents)",
-                headers=("type", "F1 A", "F1 B", "ΔF1", "interval"),
-                rows=[_delta_row(d) for d in [*report.per_type, report.micro]]),
-        Section("Per document", headers=("document", "A", "B", "F1 A", "F1 B", "outcome"),
-                rows=[[d.doc_id, d.status_a, d.status_b, num(d.f1_a), num(d.f1_b), d.outcome]
-                      for d in report.documents]),
-        Section(f"Gained in B ({len(report.gained)})", headers=("item", "A", "B"),
-                rows=[[f.key, f.category_a, f.category_b] for f in report.gained]),
-        Section(f"Lost in B ({len(report.lost)})", headers=("item", "A", "B"),
-                rows=[[f.key, f.category_a, f.category_b] for f in report.lost]),
+        Section(
+            "Runs",
+            [
+                f"A: {report.run_a.predictions}",
+                f"B: {report.run_b.predictions}",
+                f"documents: B wins {report.wins}, loses {report.losses}, ties {report.ties}",
+            ],
+        ),
+        Section(
+            "Strict F1, B − A (paired bootstrap over documents)",
+            headers=("type", "F1 A", "F1 B", "ΔF1", "interval"),
+            rows=[_delta_row(d) for d in [*report.per_type, report.micro]],
+        ),
+        Section(
+            "Per document",
+            headers=("document", "A", "B", "F1 A", "F1 B", "outcome"),
+            rows=[
+                [d.doc_id, d.status_a, d.status_b, num(d.f1_a), num(d.f1_b), d.outcome]
+                for d in report.documents
+            ],
+        ),
+        Section(
+            f"Gained in B ({len(report.gained)})",
+            headers=("item", "A", "B"),
+            rows=[[f.key, f.category_a, f.category_b] for f in report.gained],
+        ),
+        Section(
+            f"Lost in B ({len(report.lost)})",
+            headers=("item", "A", "B"),
+            rows=[[f.key, f.category_a, f.category_b] for f in report.lost],
+        ),
     ]
 
 

@@ -16,14 +16,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from eval.align import align_type, item_keys
-from eval.config import ScoringConfig
-from eval.entities import DocContext
-from eval.loading import PredictedDoc, Run
-from eval.outcomes import CATEGORIES, Counts, DocResult, FieldTally, ItemResult
-from eval.report_model import CountsModel, FieldAccuracy, Macro, Scores, TypeScore
-from eval.specs import SPECS
-from schemas import ArticleRecord
+from extractor_eval.align import align_type, item_keys
+from extractor_eval.config import ScoringConfig
+from extractor_eval.entities import DocContext
+from extractor_eval.loading import PredictedDoc, Run
+from extractor_eval.outcomes import CATEGORIES, Counts, DocResult, FieldTally, ItemResult
+from extractor_eval.report_model import CountsModel, FieldAccuracy, Macro, Scores, TypeScore
+from extractor_eval.specs import SPECS
+from extractor_schemas import ArticleRecord
 
 TYPES: tuple[str, ...] = tuple(SPECS)
 CountArray = npt.NDArray[np.int64]
@@ -74,15 +74,18 @@ def prf(counts: Counts, *, lenient: bool) -> Scores:
     recall = _rate(hits, counts.gold, counts.predicted == 0)
     total = precision + recall
     return Scores(
-        precision=precision, recall=recall,
+        precision=precision,
+        recall=recall,
         f1=2 * precision * recall / total if total else 0.0,
     )
 
 
 def type_score(record_type: str, counts: Counts) -> TypeScore:
     return TypeScore(
-        record_type=record_type, counts=CountsModel.of(counts),
-        strict=prf(counts, lenient=False), lenient=prf(counts, lenient=True),
+        record_type=record_type,
+        counts=CountsModel.of(counts),
+        strict=prf(counts, lenient=False),
+        lenient=prf(counts, lenient=True),
     )
 
 
@@ -128,8 +131,6 @@ def field_accuracy(results: Sequence[DocResult]) -> list[FieldAccuracy]:
             totals[key][0] += tally.compared
             totals[key][1] += tally.equal
     return [
-        FieldAccuracy(
-            record_type=t, field=f, compared=c, equal=e, accuracy=e / c if c else None
-        )
+        FieldAccuracy(record_type=t, field=f, compared=c, equal=e, accuracy=e / c if c else None)
         for (t, f), (c, e) in totals.items()
     ]

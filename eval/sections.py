@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from eval.report_model import Interval, Report, Scores, TypeScore
+from extractor_eval.report_model import Interval, Report, Scores, TypeScore
 
 COUNT_HEADERS = ("gold", "pred", "COR", "PAR", "INC", "MIS", "SPU")
 SCORE_HEADERS = ("P", "R", "F1", "P~", "R~", "F1~")
@@ -68,24 +68,31 @@ def per_type(report: Report) -> Section:
     rows = [type_row(t) for t in report.per_type] + [type_row(report.micro.score)]
     return Section(
         "Per record type (P~ R~ F1~ lenient: partial counts as correct)",
-        headers=("type", *COUNT_HEADERS, *SCORE_HEADERS), rows=rows,
+        headers=("type", *COUNT_HEADERS, *SCORE_HEADERS),
+        rows=rows,
     )
 
 
 def validity(report: Report) -> Section:
-    rows = [[d.doc_id, d.status, d.problem or ""] for d in report.documents
-            if d.status != "valid"]
+    rows = [[d.doc_id, d.status, d.problem or ""] for d in report.documents if d.status != "valid"]
     return Section("Unusable documents", headers=("document", "status", "reason"), rows=rows)
 
 
 def documents(report: Report) -> Section:
     rows = [
-        [d.doc_id, d.status, str(d.counts.gold), str(d.counts.predicted),
-         str(d.counts.correct), *_scores(d.strict)]
+        [
+            d.doc_id,
+            d.status,
+            str(d.counts.gold),
+            str(d.counts.predicted),
+            str(d.counts.correct),
+            *_scores(d.strict),
+        ]
         for d in report.documents
     ]
     return Section(
-        "Per document", headers=("document", "status", "gold", "pred", "COR", "P", "R", "F1"),
+        "Per document",
+        headers=("document", "status", "gold", "pred", "COR", "P", "R", "F1"),
         rows=rows,
     )
 
@@ -93,11 +100,13 @@ def documents(report: Report) -> Section:
 def fields(report: Report) -> Section:
     rows = [
         [f.record_type, f.field, str(f.compared), str(f.equal), num(f.accuracy)]
-        for f in report.field_accuracy if f.compared
+        for f in report.field_accuracy
+        if f.compared
     ]
     return Section(
         "Field accuracy on aligned pairs",
-        headers=("type", "field", "pairs", "equal", "accuracy"), rows=rows,
+        headers=("type", "field", "pairs", "equal", "accuracy"),
+        rows=rows,
     )
 
 
@@ -105,18 +114,27 @@ def grounding(report: Report) -> Section:
     g = report.grounding
     if g is None:
         return Section("Grounding", ["not available: predictions are a folder of records"])
-    return Section("Grounding", [
-        f"kept {g.kept}: exact {g.exact} ({num(g.share_exact)}), normalised {g.normalised} "
-        f"({num(g.share_normalised)}), fuzzy {g.fuzzy} ({num(g.share_fuzzy)}), "
-        f"ungrounded {g.ungrounded}; rejected {g.rejected}"
-    ])
+    return Section(
+        "Grounding",
+        [
+            f"kept {g.kept}: exact {g.exact} ({num(g.share_exact)}), normalised {g.normalised} "
+            f"({num(g.share_normalised)}), fuzzy {g.fuzzy} ({num(g.share_fuzzy)}), "
+            f"ungrounded {g.ungrounded}; rejected {g.rejected}"
+        ],
+    )
 
 
 def failures(report: Report, limit: int | None) -> Section:
     shown = report.failures if limit is None else report.failures[:limit]
     rows = [
-        [f.doc_id, f.field_path, f.gold_value or "", f.pred_value or "", f.category,
-         num(f.similarity)]
+        [
+            f.doc_id,
+            f.field_path,
+            f.gold_value or "",
+            f.pred_value or "",
+            f.category,
+            num(f.similarity),
+        ]
         for f in shown
     ]
     title = f"Failures ({len(shown)} of {len(report.failures)})"
@@ -127,6 +145,11 @@ def failures(report: Report, limit: int | None) -> Section:
 
 def report_sections(report: Report, failure_limit: int | None) -> list[Section]:
     return [
-        headline(report), per_type(report), validity(report), fields(report),
-        grounding(report), documents(report), failures(report, failure_limit),
+        headline(report),
+        per_type(report),
+        validity(report),
+        fields(report),
+        grounding(report),
+        documents(report),
+        failures(report, failure_limit),
     ]

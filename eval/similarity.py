@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from eval.entities import DocContext, EntityId, name_key, raw_forms
-from eval.normalise import normalise_phrase, normalise_text, value_close
+from extractor_eval.entities import DocContext, EntityId, name_key, raw_forms
+from extractor_eval.normalise import normalise_phrase, normalise_text, value_close
 
 Matrix = npt.NDArray[np.float64]
 SimilarityFn = Callable[[Sequence[Any], Sequence[Any], DocContext], Matrix]
@@ -59,8 +59,9 @@ def _names_matrix(
     pred_flat = [f for group in pred_groups for f in group]
     gold_flat = [f for group in gold_groups for f in group]
     sim = _fuzzy(pred_flat, gold_flat, ctx.config.fuzzy_threshold, subset)
-    weights = np.array([1.0 if k == 0 else ALIAS_WEIGHT
-                        for group in pred_groups for k in range(len(group))])
+    weights = np.array(
+        [1.0 if k == 0 else ALIAS_WEIGHT for group in pred_groups for k in range(len(group))]
+    )
     sim *= weights[:, None]
     return _group_max(sim, _starts(pred_groups), _starts(gold_groups))
 
@@ -79,7 +80,8 @@ def entity_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContex
     return _names_matrix(
         [[name_key(f) for f in raw_forms(p)] for p in preds],
         [[name_key(f) for f in raw_forms(g)] for g in golds],
-        ctx, subset=False,
+        ctx,
+        subset=False,
     )
 
 
@@ -91,16 +93,15 @@ def person_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContex
     return _names_matrix(
         [[normalise_phrase(p.name)] for p in preds],
         [[normalise_phrase(g.name)] for g in golds],
-        ctx, subset=True,
+        ctx,
+        subset=True,
     )
 
 
 program_similarity = person_similarity
 
 
-def partnership_similarity(
-    preds: Sequence[Any], golds: Sequence[Any], ctx: DocContext
-) -> Matrix:
+def partnership_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContext) -> Matrix:
     """Gate: brand and partner resolve to the same two gold companies; ties by kind, status."""
     sim = np.zeros((len(preds), len(golds)), dtype=np.float64)
     resolver = ctx.resolver
@@ -130,7 +131,8 @@ def export_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContex
     texts = _fuzzy(
         [k if isinstance(k, str) else "" for k in p_keys],
         [k if isinstance(k, str) else "" for k in g_keys],
-        ctx.config.fuzzy_threshold, subset=True,
+        ctx.config.fuzzy_threshold,
+        subset=True,
     )
     sim = np.zeros((len(preds), len(golds)), dtype=np.float64)
     for i, (p, pk) in enumerate(zip(preds, p_keys, strict=True)):
@@ -149,12 +151,16 @@ def figure_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContex
         return empty
     tol = ctx.config.figure_rel_tolerance
     subject = _fuzzy(
-        [normalise_text(p.subject) for p in preds], [normalise_text(g.subject) for g in golds],
-        0.0, subset=False,
+        [normalise_text(p.subject) for p in preds],
+        [normalise_text(g.subject) for g in golds],
+        0.0,
+        subset=False,
     )
     raw = _fuzzy(
-        [normalise_text(p.raw) for p in preds], [normalise_text(g.raw) for g in golds],
-        0.0, subset=False,
+        [normalise_text(p.raw) for p in preds],
+        [normalise_text(g.raw) for g in golds],
+        0.0,
+        subset=False,
     )
     sim = np.zeros((len(preds), len(golds)), dtype=np.float64)
     for i, p in enumerate(preds):
@@ -172,8 +178,10 @@ def quote_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContext
     if empty is not None:
         return empty
     texts = _fuzzy(
-        [normalise_text(p.text) for p in preds], [normalise_text(g.text) for g in golds],
-        ctx.config.fuzzy_threshold, subset=False,
+        [normalise_text(p.text) for p in preds],
+        [normalise_text(g.text) for g in golds],
+        ctx.config.fuzzy_threshold,
+        subset=False,
     )
     resolver = ctx.resolver
     g_speakers = [_exporter_key(g.speaker, resolver.gold_ref(g.speaker)) for g in golds]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from eval.fields import (
+from extractor_eval.fields import (
     FieldSpec,
     close_value,
     same,
@@ -25,7 +25,7 @@ from eval.fields import (
     same_set,
     same_text,
 )
-from eval.similarity import (
+from extractor_eval.similarity import (
     SimilarityFn,
     entity_similarity,
     export_similarity,
@@ -35,7 +35,7 @@ from eval.similarity import (
     program_similarity,
     quote_similarity,
 )
-from schemas import RECORD_TYPES
+from extractor_schemas import RECORD_TYPES
 
 
 @dataclass(frozen=True)
@@ -54,63 +54,97 @@ SPECS: dict[str, TypeSpec] = {
     spec.record_type: spec
     for spec in (
         TypeSpec(
-            "companies", entity_similarity,
-            (FieldSpec("name", same_name), FieldSpec("aliases", same_forms),
-             FieldSpec("country", same("country")), FieldSpec("roles", same_set("roles")),
-             FieldSpec("parent", same_ref("parent"))),
+            "companies",
+            entity_similarity,
+            (
+                FieldSpec("name", same_name),
+                FieldSpec("aliases", same_forms),
+                FieldSpec("country", same("country")),
+                FieldSpec("roles", same_set("roles")),
+                FieldSpec("parent", same_ref("parent")),
+            ),
             lambda c: c.name,
         ),
         TypeSpec(
-            "organizations", entity_similarity,
-            (FieldSpec("name", same_name), FieldSpec("aliases", same_forms),
-             FieldSpec("kind", same("kind"), decides_type=True),
-             FieldSpec("country", same("country"))),
+            "organizations",
+            entity_similarity,
+            (
+                FieldSpec("name", same_name),
+                FieldSpec("aliases", same_forms),
+                FieldSpec("kind", same("kind"), decides_type=True),
+                FieldSpec("country", same("country")),
+            ),
             lambda o: o.name,
         ),
         TypeSpec(
-            "people", person_similarity,
-            (FieldSpec("name", same_name), FieldSpec("title", same_text("title")),
-             FieldSpec("organization", same_ref("organization"))),
+            "people",
+            person_similarity,
+            (
+                FieldSpec("name", same_name),
+                FieldSpec("title", same_text("title")),
+                FieldSpec("organization", same_ref("organization")),
+            ),
             lambda p: p.name,
         ),
         TypeSpec(
-            "partnerships", partnership_similarity,
-            (FieldSpec("brand", same_ref("brand")), FieldSpec("partner", same_ref("partner")),
-             FieldSpec("kind", same("kind"), decides_type=True),
-             FieldSpec("status", same("status")), FieldSpec("products", same_set("products")),
-             FieldSpec("facility_location", same_text("facility_location")),
-             FieldSpec("export_markets", same_phrases("export_markets"))),
+            "partnerships",
+            partnership_similarity,
+            (
+                FieldSpec("brand", same_ref("brand")),
+                FieldSpec("partner", same_ref("partner")),
+                FieldSpec("kind", same("kind"), decides_type=True),
+                FieldSpec("status", same("status")),
+                FieldSpec("products", same_set("products")),
+                FieldSpec("facility_location", same_text("facility_location")),
+                FieldSpec("export_markets", same_phrases("export_markets")),
+            ),
             lambda p: f"{p.brand} → {p.partner} ({p.kind.value})",
         ),
         TypeSpec(
-            "export_activities", export_similarity,
-            (FieldSpec("exporter", same_ref("exporter")),
-             FieldSpec("origin_country", same("origin_country"), decides_type=True),
-             FieldSpec("destinations", same_phrases("destinations")),
-             FieldSpec("products", same_set("products")), FieldSpec("status", same("status"))),
+            "export_activities",
+            export_similarity,
+            (
+                FieldSpec("exporter", same_ref("exporter")),
+                FieldSpec("origin_country", same("origin_country"), decides_type=True),
+                FieldSpec("destinations", same_phrases("destinations")),
+                FieldSpec("products", same_set("products")),
+                FieldSpec("status", same("status")),
+            ),
             lambda e: f"{e.exporter} from {e.origin_country}",
         ),
         TypeSpec(
-            "figures", figure_similarity,
-            (FieldSpec("value", close_value),
-             FieldSpec("metric", same("metric"), decides_type=True),
-             FieldSpec("unit", same("unit"), decides_type=True),
-             FieldSpec("currency", same("currency"), decides_type=True),
-             FieldSpec("subject", same_text("subject")), FieldSpec("raw", same_text("raw")),
-             FieldSpec("period", same_text("period")), FieldSpec("modality", same("modality")),
-             FieldSpec("source", same_ref("source"))),
+            "figures",
+            figure_similarity,
+            (
+                FieldSpec("value", close_value),
+                FieldSpec("metric", same("metric"), decides_type=True),
+                FieldSpec("unit", same("unit"), decides_type=True),
+                FieldSpec("currency", same("currency"), decides_type=True),
+                FieldSpec("subject", same_text("subject")),
+                FieldSpec("raw", same_text("raw")),
+                FieldSpec("period", same_text("period")),
+                FieldSpec("modality", same("modality")),
+                FieldSpec("source", same_ref("source")),
+            ),
             lambda f: f"{f.metric.value} {f.raw} ({_short(f.subject, 40)})",
         ),
         TypeSpec(
-            "programs", program_similarity,
-            (FieldSpec("name", same_name), FieldSpec("country", same("country")),
-             FieldSpec("beneficiaries", same_refs("beneficiaries"))),
+            "programs",
+            program_similarity,
+            (
+                FieldSpec("name", same_name),
+                FieldSpec("country", same("country")),
+                FieldSpec("beneficiaries", same_refs("beneficiaries")),
+            ),
             lambda p: p.name,
         ),
         TypeSpec(
-            "quotes", quote_similarity,
-            (FieldSpec("text", same_text("text")),
-             FieldSpec("speaker", same_ref("speaker"), decides_type=True)),
+            "quotes",
+            quote_similarity,
+            (
+                FieldSpec("text", same_text("text")),
+                FieldSpec("speaker", same_ref("speaker"), decides_type=True),
+            ),
             lambda q: f"{q.speaker}: “{_short(q.text)}”",
         ),
     )

@@ -12,7 +12,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field, create_model, model_validator
 
-from schemas import ExportStatus, PartnershipKind, PartnershipStatus
+from extractor_schemas import ExportStatus, PartnershipKind, PartnershipStatus
 
 MAX_NAME_CHARS = 80
 

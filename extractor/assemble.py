@@ -24,7 +24,7 @@ from extractor.extract import ArticleFindings, SentenceFindings
 from extractor.isolate import MainArticle
 from extractor.names import core_name
 from extractor.preextract import metric_for, modality_of, period_of
-from schemas import (
+from extractor_schemas import (
     Article,
     ArticleRecord,
     Company,

@@ -28,7 +28,7 @@ from extractor.cache import atomic_write_text
 from extractor.config import RunConfig
 from extractor.documents import Document, InputError
 from extractor.pipeline import Pipeline
-from schemas.prediction import PredictionLine, Usage
+from extractor_schemas.prediction import PredictionLine, Usage
 
 PREDICTIONS = "predictions.jsonl"
 MANIFEST = "manifest.json"

@@ -19,7 +19,7 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from schemas import SCHEMA_VERSION, ArticleRecord
+    from extractor_schemas import SCHEMA_VERSION, ArticleRecord
 
     schema = ArticleRecord.model_json_schema()
     schema["$comment"] = f"extractor schema version {SCHEMA_VERSION}"
@@ -91,7 +91,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _gold(args: argparse.Namespace) -> int:
-    from eval.gold import main as gold_main
+    from extractor_eval.gold import main as gold_main
 
     return gold_main([str(args.gold), str(args.seeds)])
 
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     gold.set_defaults(func=_gold)
 
     try:
-        from eval.cli import add_subcommands
+        from extractor_eval.cli import add_subcommands
     except ImportError:
         pass
     else:

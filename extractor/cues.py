@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 from extractor.names import is_place
-from schemas import (
+from extractor_schemas import (
     CompanyRole,
     ExportStatus,
     OrganizationKind,

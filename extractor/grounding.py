@@ -25,9 +25,16 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from schemas.prediction import RejectedItem
-from schemas.records import RECORD_TYPES, ArticleRecord, Company, Grounded, Organization, Program
-from schemas.vocab import GroundingKind
+from extractor_schemas.prediction import RejectedItem
+from extractor_schemas.records import (
+    RECORD_TYPES,
+    ArticleRecord,
+    Company,
+    Grounded,
+    Organization,
+    Program,
+)
+from extractor_schemas.vocab import GroundingKind
 
 __all__ = [
     "AlignConfig",

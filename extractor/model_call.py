@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from extractor.cache import CacheMissError, ResponseCache
 from extractor.config import RunConfig
 from extractor.providers.base import JSON, Provider, TransportError, fetch_with_retries
-from schemas.prediction import Usage
+from extractor_schemas.prediction import Usage
 
 T = TypeVar("T", bound=BaseModel)
 logging.getLogger("instructor").setLevel(logging.CRITICAL)

@@ -24,7 +24,7 @@ from extractor.isolate import MainArticle, Paragraph, isolate
 from extractor.model_call import ModelCaller, start_document
 from extractor.prompting import PromptSet, load_prompts
 from extractor.providers.base import Provider, TransportError, create_provider
-from schemas.prediction import PredictionLine, RejectedItem, Usage
+from extractor_schemas.prediction import PredictionLine, RejectedItem, Usage
 
 
 class DocumentTooLong(ValueError):

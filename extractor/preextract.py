@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.cues import CueTable
-from schemas import FigureMetric, FigureUnit, Modality
+from extractor_schemas import FigureMetric, FigureUnit, Modality
 
 _SCALE = {
     "crore": 1e7,

@@ -1,6 +1,6 @@
 """The extraction schema: imports nothing of ours, so extractor and eval can both depend on it."""
 
-from schemas.records import (
+from extractor_schemas.records import (
     RECORD_TYPES,
     SCHEMA_VERSION,
     Article,
@@ -16,7 +16,7 @@ from schemas.records import (
     Quote,
     collapse_space,
 )
-from schemas.vocab import (
+from extractor_schemas.vocab import (
     CompanyRole,
     ExportStatus,
     FigureMetric,

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.records import ArticleRecord
+from extractor_schemas.records import ArticleRecord
 
 
 class RejectedItem(BaseModel):

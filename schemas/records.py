@@ -13,8 +13,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from schemas.codes import ISO_COUNTRIES, ISO_CURRENCIES
-from schemas.vocab import (
+from extractor_schemas.codes import ISO_COUNTRIES, ISO_CURRENCIES
+from extractor_schemas.vocab import (
     CompanyRole,
     ExportStatus,
     FigureMetric,

@@ -34,7 +34,8 @@ def _load_support() -> None:
         return
     folder = Path(__file__).resolve().parent / "support"
     spec = importlib.util.spec_from_file_location(
-        "support", folder / "__init__.py", submodule_search_locations=[str(folder)])
+        "support", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["support"] = module

@@ -11,23 +11,39 @@ import subprocess
 import sys
 from pathlib import Path
 
-from schemas.prediction import PredictionLine
+from extractor_schemas.prediction import PredictionLine
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OPENAI_API_KEY": ""}
-    return subprocess.run([sys.executable, "-m", "extractor.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "extractor.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_replay_then_eval_reproduces_the_baseline_numbers(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert _cli("extract", "--cache", "replay", "--out", str(out), "--quiet").returncode == 0
     report = tmp_path / "report.json"
-    result = _cli("eval", "--pred", str(out), "--gold", "gold", "--json", str(report),
-                  "--baseline", "baseline/report.json")
+    result = _cli(
+        "eval",
+        "--pred",
+        str(out),
+        "--gold",
+        "gold",
+        "--json",
+        str(report),
+        "--baseline",
+        "baseline/report.json",
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     baseline = json.loads((ROOT / "baseline" / "report.json").read_text())
     now = json.loads(report.read_text())["micro"]["score"]
@@ -88,10 +104,27 @@ def test_gate_fails_when_a_recorded_answer_loses_a_partnership(tmp_path: Path) -
         if not _drop_partner_from_answer(scratch, sentence):
             continue
         out = tmp_path / f"run-{doc_id}"
-        _cli("extract", "--cache", "replay", "--cache-dir", str(scratch), "--out", str(out),
-             "--quiet", cwd=work)
-        result = _cli("eval", "--pred", str(out), "--gold", "gold", "--baseline",
-                      "baseline/report.json", cwd=work)
+        _cli(
+            "extract",
+            "--cache",
+            "replay",
+            "--cache-dir",
+            str(scratch),
+            "--out",
+            str(out),
+            "--quiet",
+            cwd=work,
+        )
+        result = _cli(
+            "eval",
+            "--pred",
+            str(out),
+            "--gold",
+            "gold",
+            "--baseline",
+            "baseline/report.json",
+            cwd=work,
+        )
         assert result.returncode == 1, result.stdout[-3000:]
         assert "partnerships" in result.stdout
         return

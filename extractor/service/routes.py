@@ -32,8 +32,8 @@ from extractor.service.inputs import (
 from extractor.service.limits import token_checker
 from extractor.service.state import Service, service_of
 from extractor.service.store import Progress
-from schemas import SCHEMA_VERSION, ArticleRecord
-from schemas.prediction import PredictionLine
+from extractor_schemas import SCHEMA_VERSION, ArticleRecord
+from extractor_schemas.prediction import PredictionLine
 
 NDJSON = "application/x-ndjson"
 _NDJSON_TYPES = frozenset({NDJSON, "application/jsonl", "application/x-jsonlines"})

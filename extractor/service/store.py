@@ -21,7 +21,7 @@ from typing import Any
 
 from extractor.batch import input_error_line
 from extractor.documents import Document, InputError
-from schemas.prediction import PredictionLine
+from extractor_schemas.prediction import PredictionLine
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (

@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.config import ScoringConfig
-from eval.loading import PredictedDoc
-from eval.outcomes import Category, DocResult
-from eval.score import score_document
-from schemas import (
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import PredictedDoc
+from extractor_eval.outcomes import Category, DocResult
+from extractor_eval.score import score_document
+from extractor_schemas import (
     ArticleRecord,
     Company,
     ExportActivity,
@@ -28,59 +28,109 @@ ARTICLE = (
     "for Transsion. Oppo Mobiles India earned ₹272 crore in FY24, said researcher Counterpoint. "
     "Dixon, through its subsidiary Padget Electronics, assembles Xiaomi phones in Noida. "
     "Lenovo Group has lined up exports of laptops from India to the US. Exports grew 55% in FY24. "
-    "The production-linked incentive (PLI) scheme helped Dixon. \"We are growing fast,\" said "
+    'The production-linked incentive (PLI) scheme helped Dixon. "We are growing fast," said '
     "Atul Lall, managing director of Dixon. Xiaomi Corp is in talks with Optiemus."
 )
 
 
-def company(name: str, *aliases: str, country: str | None = None,
-            roles: Sequence[str] = ("brand",), parent: str | None = None,
-            evidence: str | None = None) -> Company:
-    return Company.model_validate({
-        "name": name, "aliases": list(aliases), "country": country, "roles": list(roles),
-        "parent": parent, "evidence": evidence or name,
-    })
+def company(
+    name: str,
+    *aliases: str,
+    country: str | None = None,
+    roles: Sequence[str] = ("brand",),
+    parent: str | None = None,
+    evidence: str | None = None,
+) -> Company:
+    return Company.model_validate(
+        {
+            "name": name,
+            "aliases": list(aliases),
+            "country": country,
+            "roles": list(roles),
+            "parent": parent,
+            "evidence": evidence or name,
+        }
+    )
 
 
 def org(name: str, *aliases: str, kind: str = "research_firm") -> Organization:
     return Organization.model_validate(
-        {"name": name, "aliases": list(aliases), "kind": kind, "evidence": name})
+        {"name": name, "aliases": list(aliases), "kind": kind, "evidence": name}
+    )
 
 
 def person(name: str, title: str | None = None, organization: str | None = None) -> Person:
     return Person.model_validate(
-        {"name": name, "title": title, "organization": organization, "evidence": name})
+        {"name": name, "title": title, "organization": organization, "evidence": name}
+    )
 
 
-def partnership(brand: str, partner: str, kind: str = "contract_manufacturing",
-                status: str = "operational", products: Sequence[str] = (),
-                evidence: str | None = None) -> Partnership:
-    return Partnership.model_validate({
-        "brand": brand, "partner": partner, "kind": kind, "status": status,
-        "products": list(products), "evidence": evidence or f"{partner} makes for {brand}",
-    })
+def partnership(
+    brand: str,
+    partner: str,
+    kind: str = "contract_manufacturing",
+    status: str = "operational",
+    products: Sequence[str] = (),
+    evidence: str | None = None,
+) -> Partnership:
+    return Partnership.model_validate(
+        {
+            "brand": brand,
+            "partner": partner,
+            "kind": kind,
+            "status": status,
+            "products": list(products),
+            "evidence": evidence or f"{partner} makes for {brand}",
+        }
+    )
 
 
-def export(exporter: str, status: str = "started", destinations: Sequence[str] = (),
-           origin: str = "IN", evidence: str | None = None) -> ExportActivity:
-    return ExportActivity.model_validate({
-        "exporter": exporter, "origin_country": origin, "destinations": list(destinations),
-        "status": status, "evidence": evidence or f"{exporter} exports",
-    })
+def export(
+    exporter: str,
+    status: str = "started",
+    destinations: Sequence[str] = (),
+    origin: str = "IN",
+    evidence: str | None = None,
+) -> ExportActivity:
+    return ExportActivity.model_validate(
+        {
+            "exporter": exporter,
+            "origin_country": origin,
+            "destinations": list(destinations),
+            "status": status,
+            "evidence": evidence or f"{exporter} exports",
+        }
+    )
 
 
-def figure(value: float, metric: str = "revenue", unit: str = "currency",
-           currency: str | None = "INR", raw: str = "₹272 crore", subject: str = "Oppo",
-           period: str | None = "FY24", evidence: str | None = None) -> Figure:
-    return Figure.model_validate({
-        "value": value, "metric": metric, "unit": unit, "currency": currency, "raw": raw,
-        "subject": subject, "period": period, "evidence": evidence or raw,
-    })
+def figure(
+    value: float,
+    metric: str = "revenue",
+    unit: str = "currency",
+    currency: str | None = "INR",
+    raw: str = "₹272 crore",
+    subject: str = "Oppo",
+    period: str | None = "FY24",
+    evidence: str | None = None,
+) -> Figure:
+    return Figure.model_validate(
+        {
+            "value": value,
+            "metric": metric,
+            "unit": unit,
+            "currency": currency,
+            "raw": raw,
+            "subject": subject,
+            "period": period,
+            "evidence": evidence or raw,
+        }
+    )
 
 
 def program(name: str, beneficiaries: Sequence[str] = (), country: str | None = "IN") -> Program:
-    return Program.model_validate({"name": name, "beneficiaries": list(beneficiaries),
-                                   "country": country, "evidence": name})
+    return Program.model_validate(
+        {"name": name, "beneficiaries": list(beneficiaries), "country": country, "evidence": name}
+    )
 
 
 def quote(speaker: str, text: str) -> Quote:
@@ -100,42 +150,77 @@ def rich_gold(doc_id: str = "d1") -> ArticleRecord:
     return record(
         doc_id,
         companies=[
-            company("Transsion Holdings", country="CN",
-                    evidence="Chinese firm Transsion Holdings"),
-            company("Dixon Technologies", "Dixon", country=None,
-                    roles=["contract_manufacturer"], evidence="Dixon Technologies makes phones"),
+            company("Transsion Holdings", country="CN", evidence="Chinese firm Transsion Holdings"),
+            company(
+                "Dixon Technologies",
+                "Dixon",
+                country=None,
+                roles=["contract_manufacturer"],
+                evidence="Dixon Technologies makes phones",
+            ),
             company("Oppo Mobiles India", "Oppo", evidence="Oppo Mobiles India"),
-            company("Padget Electronics", roles=["contract_manufacturer"],
-                    parent="Dixon Technologies", evidence="its subsidiary Padget Electronics"),
+            company(
+                "Padget Electronics",
+                roles=["contract_manufacturer"],
+                parent="Dixon Technologies",
+                evidence="its subsidiary Padget Electronics",
+            ),
             company("Xiaomi Corp", "Xiaomi", country="CN", evidence="Xiaomi Corp"),
             company("Lenovo Group", "Lenovo", evidence="Lenovo Group"),
-            company("Optiemus Electronics", "Optiemus", roles=["contract_manufacturer"],
-                    evidence="Optiemus"),
+            company(
+                "Optiemus Electronics",
+                "Optiemus",
+                roles=["contract_manufacturer"],
+                evidence="Optiemus",
+            ),
         ],
         organizations=[org("Counterpoint")],
         people=[person("Atul Lall", "managing director", "Dixon Technologies")],
         partnerships=[
-            partnership("Transsion Holdings", "Dixon Technologies",
-                        evidence="Dixon Technologies makes phones for Transsion"),
-            partnership("Xiaomi Corp", "Padget Electronics", products=["smartphones"],
-                        evidence="assembles Xiaomi phones in Noida"),
-            partnership("Xiaomi Corp", "Optiemus Electronics", status="in_talks",
-                        evidence="Xiaomi Corp is in talks with Optiemus"),
+            partnership(
+                "Transsion Holdings",
+                "Dixon Technologies",
+                evidence="Dixon Technologies makes phones for Transsion",
+            ),
+            partnership(
+                "Xiaomi Corp",
+                "Padget Electronics",
+                products=["smartphones"],
+                evidence="assembles Xiaomi phones in Noida",
+            ),
+            partnership(
+                "Xiaomi Corp",
+                "Optiemus Electronics",
+                status="in_talks",
+                evidence="Xiaomi Corp is in talks with Optiemus",
+            ),
         ],
-        export_activities=[export("Lenovo Group", "planned", ["the US"],
-                                  evidence="Lenovo Group has lined up exports")],
+        export_activities=[
+            export(
+                "Lenovo Group", "planned", ["the US"], evidence="Lenovo Group has lined up exports"
+            )
+        ],
         figures=[
             figure(2_720_000_000, "export_earnings", evidence="earned ₹272 crore in FY24"),
-            figure(55, "growth_rate", "percent", None, "55%", "exports", "FY24",
-                   evidence="Exports grew 55% in FY24"),
+            figure(
+                55,
+                "growth_rate",
+                "percent",
+                None,
+                "55%",
+                "exports",
+                "FY24",
+                evidence="Exports grew 55% in FY24",
+            ),
         ],
         programs=[program("production-linked incentive (PLI) scheme", ["Dixon Technologies"])],
         quotes=[quote("Atul Lall", "We are growing fast")],
     )
 
 
-def score(gold: ArticleRecord, pred: ArticleRecord | None,
-          config: ScoringConfig | None = None) -> DocResult:
+def score(
+    gold: ArticleRecord, pred: ArticleRecord | None, config: ScoringConfig | None = None
+) -> DocResult:
     doc = None if pred is None else PredictedDoc(gold.doc_id, pred)
     return score_document(gold, doc, config or ScoringConfig())
 
@@ -170,20 +255,31 @@ def write_folder(folder: Path, records: Iterable[ArticleRecord]) -> Path:
     return folder
 
 
-def prediction_line(doc_id: str, rec: ArticleRecord | dict[str, Any] | None,
-                    error: str | None = None, rejected: int = 0) -> str:
+def prediction_line(
+    doc_id: str,
+    rec: ArticleRecord | dict[str, Any] | None,
+    error: str | None = None,
+    rejected: int = 0,
+) -> str:
     body = rec.model_dump(mode="json") if isinstance(rec, ArticleRecord) else rec
-    return json.dumps({
-        "id": doc_id, "source_sha256": "0" * 64, "record": body, "error": error,
-        "rejected": [{"record_type": "figures", "item": {}, "reason": "not found"}] * rejected,
-    })
+    return json.dumps(
+        {
+            "id": doc_id,
+            "source_sha256": "0" * 64,
+            "record": body,
+            "error": error,
+            "rejected": [{"record_type": "figures", "item": {}, "reason": "not found"}] * rejected,
+        }
+    )
 
 
 def corpus(root: Path) -> tuple[Path, Path, Path]:
     """gold/, seeds/ and a prediction folder equal to gold, for CLI tests."""
-    second = record("d2", companies=[company("Vivo"), company("Lava International", "Lava")],
-                    partnerships=[partnership("Vivo", "Lava International",
-                                              evidence="Lava makes for Vivo")])
+    second = record(
+        "d2",
+        companies=[company("Vivo"), company("Lava International", "Lava")],
+        partnerships=[partnership("Vivo", "Lava International", evidence="Lava makes for Vivo")],
+    )
     gold = write_folder(root / "gold", [rich_gold("d1"), second])
     seeds = root / "seeds"
     seeds.mkdir()

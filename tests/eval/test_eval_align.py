@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eval.config import ScoringConfig
-from eval.outcomes import Category
+from extractor_eval.config import ScoringConfig
+from extractor_eval.outcomes import Category
 from tests.eval.evalfixtures import (
     append,
     categories,
@@ -19,8 +19,13 @@ from tests.eval.evalfixtures import (
     score,
 )
 
-C, P, INC, M, S = (Category.CORRECT, Category.PARTIAL, Category.INCORRECT, Category.MISSING,
-                 Category.SPURIOUS)
+C, P, INC, M, S = (
+    Category.CORRECT,
+    Category.PARTIAL,
+    Category.INCORRECT,
+    Category.MISSING,
+    Category.SPURIOUS,
+)
 
 
 def test_gold_against_itself_is_all_correct() -> None:
@@ -102,8 +107,9 @@ def test_partnership_matches_through_aliases_of_gold_companies() -> None:
 
 
 def test_partnership_with_roles_swapped_does_not_match() -> None:
-    pred = edit(rich_gold(), "partnerships", 0,
-                brand="Dixon Technologies", partner="Transsion Holdings")
+    pred = edit(
+        rich_gold(), "partnerships", 0, brand="Dixon Technologies", partner="Transsion Holdings"
+    )
     assert categories(score(rich_gold(), pred), "partnerships") == [C, C, M, S]
 
 
@@ -122,24 +128,38 @@ def test_figure_tolerance_is_configurable() -> None:
 
 def test_assignment_is_optimal_not_greedy() -> None:
     # p1 is most like g1, but only p1 can take g2: a greedy matcher would leave g2 and p2 alone.
-    gold = record(figures=[figure(100.0, raw="100", subject="Oppo"),
-                           figure(101.5, raw="101.5", subject="Vivo")])
-    pred = record(figures=[figure(100.8, raw="100", subject="Oppo"),
-                           figure(99.5, raw="99.5", subject="Realme")])
+    gold = record(
+        figures=[
+            figure(100.0, raw="100", subject="Oppo"),
+            figure(101.5, raw="101.5", subject="Vivo"),
+        ]
+    )
+    pred = record(
+        figures=[
+            figure(100.8, raw="100", subject="Oppo"),
+            figure(99.5, raw="99.5", subject="Realme"),
+        ]
+    )
     result = score(gold, pred)
     assert M not in categories(result, "figures")
     assert {(i.pred_index, i.gold_index) for i in result.items} == {(0, 1), (1, 0)}
 
 
 def test_ties_go_to_the_pair_that_agrees_on_more_fields() -> None:
-    gold = record(companies=[company("Xiaomi Corp"), company("Dixon")],
-                  partnerships=[partnership("Xiaomi Corp", "Dixon", status="in_talks"),
-                                partnership("Xiaomi Corp", "Dixon", status="operational",
-                                            kind="distribution")])
-    pred = record(companies=[company("Xiaomi Corp"), company("Dixon")],
-                  partnerships=[partnership("Xiaomi Corp", "Dixon", status="operational",
-                                            kind="distribution"),
-                                partnership("Xiaomi Corp", "Dixon", status="in_talks")])
+    gold = record(
+        companies=[company("Xiaomi Corp"), company("Dixon")],
+        partnerships=[
+            partnership("Xiaomi Corp", "Dixon", status="in_talks"),
+            partnership("Xiaomi Corp", "Dixon", status="operational", kind="distribution"),
+        ],
+    )
+    pred = record(
+        companies=[company("Xiaomi Corp"), company("Dixon")],
+        partnerships=[
+            partnership("Xiaomi Corp", "Dixon", status="operational", kind="distribution"),
+            partnership("Xiaomi Corp", "Dixon", status="in_talks"),
+        ],
+    )
     assert categories(score(gold, pred), "partnerships") == [C, C]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.cli import main
+from extractor_eval.cli import main
 from tests.eval.evalfixtures import corpus, drop, rich_gold, write_folder
 
 DROPPED = "d1 | partnerships | Transsion Holdings → Dixon Technologies (contract_manufacturing)"
@@ -75,8 +75,7 @@ def test_tolerance_absorbs_small_drops(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     run("--pred", pred, "--gold", gold, "--baseline", baseline, "--update-baseline")
     worse = write_folder(tmp_path / "worse", [drop(rich_gold("d1"), "partnerships", 0)])
-    assert run("--pred", worse, "--gold", gold, "--baseline", baseline,
-               "--tolerance", "0.5") == 0
+    assert run("--pred", worse, "--gold", gold, "--baseline", baseline, "--tolerance", "0.5") == 0
 
 
 def test_a_full_json_report_can_serve_as_baseline(tmp_path: Path) -> None:

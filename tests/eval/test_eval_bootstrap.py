@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.bootstrap import f1_interval, f1_of, paired_delta_intervals
-from eval.config import ScoringConfig
-from eval.outcomes import Counts
-from eval.score import prf
+from extractor_eval.bootstrap import f1_interval, f1_of, paired_delta_intervals
+from extractor_eval.config import ScoringConfig
+from extractor_eval.outcomes import Counts
+from extractor_eval.score import prf
 
 
 def doc_counts(seed: int = 0, docs: int = 40) -> np.ndarray:
@@ -22,7 +22,8 @@ def test_vectorised_f1_agrees_with_prf() -> None:
         counts = Counts(*map(int, row))
         for lenient in (False, True):
             assert float(f1_of(row, lenient=lenient)) == pytest.approx(
-                prf(counts, lenient=lenient).f1)
+                prf(counts, lenient=lenient).f1
+            )
     assert float(f1_of(np.zeros(5, dtype=np.int64), lenient=False)) == 1.0
 
 
@@ -75,7 +76,8 @@ def test_paired_interval_contains_the_observed_delta() -> None:
     b[:, 0, 0] += 2  # B finds two more correct items per document
     result = paired_delta_intervals(a, b, ScoringConfig())
     assert result is not None
-    delta = float(f1_of(b.sum(axis=(0, 1)), lenient=False) - f1_of(a.sum(axis=(0, 1)),
-                                                                     lenient=False))
+    delta = float(
+        f1_of(b.sum(axis=(0, 1)), lenient=False) - f1_of(a.sum(axis=(0, 1)), lenient=False)
+    )
     assert result[1].low <= delta <= result[1].high
     assert result[1].low > 0

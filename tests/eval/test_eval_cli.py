@@ -1,4 +1,4 @@
-"""The CLI (eval/cli.py): standalone `python -m eval`, and inside another argparse program."""
+"""The CLI (eval/cli.py): `python -m extractor_eval`, and inside another argparse program."""
 
 from __future__ import annotations
 
@@ -11,16 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from eval.cli import add_subcommands, main
-from eval.config import SCORER_VERSION
+from extractor_eval.cli import add_subcommands, main
+from extractor_eval.config import SCORER_VERSION
 from tests.eval.evalfixtures import corpus, prediction_line, rich_gold
 
 
 def test_python_m_eval_scores_gold_against_itself(tmp_path: Path) -> None:
     gold, _, _ = corpus(tmp_path)
     done = subprocess.run(
-        [sys.executable, "-m", "eval", "eval", "--pred", str(gold), "--gold", str(gold)],
-        capture_output=True, text=True, check=False, timeout=120,
+        [sys.executable, "-m", "extractor_eval", "eval", "--pred", str(gold), "--gold", str(gold)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "micro strict F1 1.000" in done.stdout
@@ -42,9 +45,24 @@ def test_registers_into_the_extractor_parser(tmp_path: Path) -> None:
 def test_all_outputs_and_report_metadata(tmp_path: Path) -> None:
     gold, seeds, pred = corpus(tmp_path)
     out = tmp_path / "out"
-    code = main(["eval", "--pred", str(pred), "--gold", str(gold), "--seeds", str(seeds),
-                 "--json", str(out / "r.json"), "--markdown", str(out / "r.md"),
-                 "--html", str(out / "r.html"), "--quiet"])
+    code = main(
+        [
+            "eval",
+            "--pred",
+            str(pred),
+            "--gold",
+            str(gold),
+            "--seeds",
+            str(seeds),
+            "--json",
+            str(out / "r.json"),
+            "--markdown",
+            str(out / "r.md"),
+            "--html",
+            str(out / "r.html"),
+            "--quiet",
+        ]
+    )
     assert code == 0
     report = json.loads((out / "r.json").read_text())
     assert report["meta"]["scorer_version"] == SCORER_VERSION
@@ -60,9 +78,26 @@ def test_all_outputs_and_report_metadata(tmp_path: Path) -> None:
 def test_thresholds_come_from_the_command_line(tmp_path: Path) -> None:
     gold, _, pred = corpus(tmp_path)
     out = tmp_path / "r.json"
-    main(["eval", "--pred", str(pred), "--gold", str(gold), "--quiet", "--json", str(out),
-          "--figure-tolerance", "0.05", "--fuzzy-threshold", "0.9", "--resamples", "50",
-          "--seed", "3"])
+    main(
+        [
+            "eval",
+            "--pred",
+            str(pred),
+            "--gold",
+            str(gold),
+            "--quiet",
+            "--json",
+            str(out),
+            "--figure-tolerance",
+            "0.05",
+            "--fuzzy-threshold",
+            "0.9",
+            "--resamples",
+            "50",
+            "--seed",
+            "3",
+        ]
+    )
     config = json.loads(out.read_text())["config"]
     assert (config["figure_rel_tolerance"], config["fuzzy_threshold"]) == (0.05, 0.9)
     assert (config["bootstrap_resamples"], config["bootstrap_seed"]) == (50, 3)
@@ -73,8 +108,12 @@ def test_jsonl_run_with_an_invalid_document(
 ) -> None:
     gold, _, _ = corpus(tmp_path)
     pred = tmp_path / "predictions.jsonl"
-    pred.write_text(prediction_line("d1", rich_gold("d1"), rejected=2) + "\n"
-                    + prediction_line("d2", None, error="context too long") + "\n")
+    pred.write_text(
+        prediction_line("d1", rich_gold("d1"), rejected=2)
+        + "\n"
+        + prediction_line("d2", None, error="context too long")
+        + "\n"
+    )
     assert main(["eval", "--pred", str(pred), "--gold", str(gold)]) == 0
     out = capsys.readouterr().out
     assert "1 valid · 1 invalid" in out

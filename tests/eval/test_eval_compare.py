@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from eval.cli import main
-from eval.compare import compare_runs
-from eval.config import ScoringConfig
-from eval.loading import load_gold_dir, load_run
-from eval.provenance import run_meta
+from extractor_eval.cli import main
+from extractor_eval.compare import compare_runs
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import load_gold_dir, load_run
+from extractor_eval.provenance import run_meta
 from tests.eval.evalfixtures import corpus, drop, edit, rich_gold, write_folder
 
 DROPPED = "d1 | partnerships | Transsion Holdings → Dixon Technologies (contract_manufacturing)"
@@ -26,8 +26,9 @@ def runs(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def test_items_gained_and_lost_with_paired_deltas(tmp_path: Path) -> None:
     gold_dir, a, b = runs(tmp_path)
-    report = compare_runs(load_gold_dir(gold_dir), load_run(a), load_run(b), ScoringConfig(),
-                          run_meta([]), gold_dir)
+    report = compare_runs(
+        load_gold_dir(gold_dir), load_run(a), load_run(b), ScoringConfig(), run_meta([]), gold_dir
+    )
     assert [f.key for f in report.lost] == [DROPPED]
     assert (report.lost[0].category_a, report.lost[0].category_b) == ("correct", "missing")
     assert report.gained == []
@@ -55,11 +56,20 @@ def test_partial_to_correct_counts_as_gained(tmp_path: Path) -> None:
     gold_dir, a, _ = runs(tmp_path)
     worse = write_folder(tmp_path / "w", [edit(rich_gold("d1"), "figures", 1, period="FY25")])
     (worse / "d2.json").write_bytes((a / "d2.json").read_bytes())
-    report = compare_runs(load_gold_dir(gold_dir), load_run(worse), load_run(a),
-                          ScoringConfig(), run_meta([]), gold_dir)
+    report = compare_runs(
+        load_gold_dir(gold_dir),
+        load_run(worse),
+        load_run(a),
+        ScoringConfig(),
+        run_meta([]),
+        gold_dir,
+    )
     (flip,) = report.gained
     assert (flip.key, flip.category_a, flip.category_b) == (
-        "d1 | figures | growth_rate 55% (exports)", "partial", "correct")
+        "d1 | figures | growth_rate 55% (exports)",
+        "partial",
+        "correct",
+    )
     assert report.wins == 1 and report.ties == 1
 
 
@@ -68,8 +78,19 @@ def test_compare_subcommand_writes_json_and_html(
 ) -> None:
     gold, a, b = runs(tmp_path)
     out_json, out_html = tmp_path / "cmp.json", tmp_path / "cmp.html"
-    code = main(["compare", str(a), str(b), "--gold", str(gold), "--json", str(out_json),
-                 "--html", str(out_html)])
+    code = main(
+        [
+            "compare",
+            str(a),
+            str(b),
+            "--gold",
+            str(gold),
+            "--json",
+            str(out_json),
+            "--html",
+            str(out_html),
+        ]
+    )
     assert code == 0
     assert "Lost in B (1)" in capsys.readouterr().out
     data = json.loads(out_json.read_text())

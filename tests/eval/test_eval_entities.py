@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eval.entities import Resolver
+from extractor_eval.entities import Resolver
 from tests.eval.evalfixtures import company, partnership, record, rich_gold
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from eval.cli import main
-from eval.config import ScoringConfig
-from eval.loading import PredictedDoc
-from eval.report_html import highlights
-from eval.report_model import ItemOutcome
-from eval.score import TYPES, prf, score_document
-from schemas import ArticleRecord
+from extractor_eval.cli import main
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import PredictedDoc
+from extractor_eval.report_html import highlights
+from extractor_eval.report_model import ItemOutcome
+from extractor_eval.score import TYPES, prf, score_document
+from extractor_schemas import ArticleRecord
 
 
 def valid_gold(gold_dir: Path) -> dict[str, ArticleRecord]:
@@ -43,8 +43,21 @@ def test_cli_gold_against_gold_is_one_everywhere(gold_dir: Path, tmp_path: Path)
     if len(records) != len(list(gold_dir.glob("*.json"))):
         pytest.skip("some gold files do not validate yet")
     out = tmp_path / "r.json"
-    assert main(["eval", "--pred", str(gold_dir), "--gold", str(gold_dir), "--quiet",
-                 "--json", str(out)]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "--pred",
+                str(gold_dir),
+                "--gold",
+                str(gold_dir),
+                "--quiet",
+                "--json",
+                str(out),
+            ]
+        )
+        == 0
+    )
     report = json.loads(out.read_text())
     assert report["micro"]["score"]["strict"]["f1"] == 1.0
     assert report["macro"]["strict_f1"] == 1.0
@@ -59,9 +72,18 @@ def test_gold_evidence_is_located_in_the_seed_texts(gold_dir: Path, seeds_dir: P
         if not seed.exists():
             continue
         outcomes = [
-            ItemOutcome(key="", doc_id=doc_id, record_type=t, label="", category="correct",
-                        gold_index=i, pred_index=None, similarity=None)
-            for t in TYPES for i in range(len(gold.items(t)))
+            ItemOutcome(
+                key="",
+                doc_id=doc_id,
+                record_type=t,
+                label="",
+                category="correct",
+                gold_index=i,
+                pred_index=None,
+                similarity=None,
+            )
+            for t in TYPES
+            for i in range(len(gold.items(t)))
         ]
         found, unlocated = highlights(outcomes, gold, seed.read_text(encoding="utf-8"), True)
         assert unlocated == [], doc_id

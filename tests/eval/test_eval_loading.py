@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from eval.config import ScoringConfig
-from eval.loading import InputError, grounding_counts, load_gold_dir, load_run
-from eval.provenance import run_meta
-from eval.report import build_report
-from eval.score import score_run
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import InputError, grounding_counts, load_gold_dir, load_run
+from extractor_eval.provenance import run_meta
+from extractor_eval.report import build_report
+from extractor_eval.score import score_run
 from tests.eval.evalfixtures import prediction_line, rich_gold, write_folder
 
 
@@ -74,9 +74,14 @@ def test_folder_of_records_with_one_invalid_file(tmp_path: Path) -> None:
 def test_invalid_document_counts_its_gold_as_missing_and_says_so(tmp_path: Path) -> None:
     gold_dir = write_folder(tmp_path / "gold", [rich_gold("d1"), rich_gold("d2")])
     pred = tmp_path / "p.jsonl"
-    pred.write_text(prediction_line("d1", rich_gold("d1")) + "\n"
-                    + prediction_line("d2", None, error="boom") + "\n"
-                    + prediction_line("extra", rich_gold("extra")) + "\n")
+    pred.write_text(
+        prediction_line("d1", rich_gold("d1"))
+        + "\n"
+        + prediction_line("d2", None, error="boom")
+        + "\n"
+        + prediction_line("extra", rich_gold("extra"))
+        + "\n"
+    )
     gold, run, config = load_gold_dir(gold_dir), load_run(pred), ScoringConfig()
     report = build_report(gold, run, score_run(gold, run, config), config, run_meta([]), gold_dir)
     assert (report.validity.valid, report.validity.invalid) == (1, 1)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from eval.normalise import normalise_name, normalise_phrase, normalise_text, text_equal, value_close
+from extractor_eval.normalise import (
+    normalise_name,
+    normalise_phrase,
+    normalise_text,
+    text_equal,
+    value_close,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,8 +50,14 @@ def test_text_equal_is_fuzzy_above_threshold() -> None:
 
 @pytest.mark.parametrize(
     ("pred", "gold", "tolerance", "close"),
-    [(101, 100, 0.01, True), (101.5, 100, 0.01, False), (99, 100, 0.01, True),
-     (0.0, 0.0, 0.01, True), (0.02, 0.0, 0.01, False), (-20.1, -20, 0.01, True)],
+    [
+        (101, 100, 0.01, True),
+        (101.5, 100, 0.01, False),
+        (99, 100, 0.01, True),
+        (0.0, 0.0, 0.01, True),
+        (0.02, 0.0, 0.01, False),
+        (-20.1, -20, 0.01, True),
+    ],
 )
 def test_value_close_is_relative_to_gold(
     pred: float, gold: float, tolerance: float, close: bool

@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.config import ScoringConfig
-from eval.outcomes import Category, DocResult
-from eval.score import TYPES, prf
-from schemas import ArticleRecord
+from extractor_eval.config import ScoringConfig
+from extractor_eval.outcomes import Category, DocResult
+from extractor_eval.score import TYPES, prf
+from extractor_schemas import ArticleRecord
 from tests.eval.evalfixtures import score
 from tests.eval.strategies import gold_records, predictions_of
 
@@ -86,8 +86,17 @@ def test_a_gold_alias_instead_of_the_name_keeps_the_match(data: st.DataObject) -
 
 def spurious_items(k: int) -> Iterable[tuple[str, dict[str, Any]]]:
     yield "companies", {"name": f"Invented Firm {k}", "roles": ["other"], "evidence": "x"}
-    yield "figures", {"metric": "count", "subject": "s", "value": 7.0e9 + k, "unit": "count",
-                      "raw": "many", "evidence": "x"}
+    yield (
+        "figures",
+        {
+            "metric": "count",
+            "subject": "s",
+            "value": 7.0e9 + k,
+            "unit": "count",
+            "raw": "many",
+            "evidence": "x",
+        },
+    )
     yield "quotes", {"speaker": "Nobody", "text": f"Something nobody said {k}", "evidence": "x"}
 
 
@@ -96,15 +105,21 @@ def spurious_items(k: int) -> Iterable[tuple[str, dict[str, Any]]]:
 def test_adding_a_spurious_item_never_raises_precision(data: st.DataObject) -> None:
     gold = data.draw(gold_records())
     pred = data.draw(predictions_of(gold))
-    record_type, item = data.draw(st.sampled_from(list(spurious_items(data.draw(
-        st.integers(0, 99))))))
-    more = with_lists(pred, {record_type: [*(i.model_dump() for i in pred.items(record_type)),
-                                           item]})
+    record_type, item = data.draw(
+        st.sampled_from(list(spurious_items(data.draw(st.integers(0, 99)))))
+    )
+    more = with_lists(
+        pred, {record_type: [*(i.model_dump() for i in pred.items(record_type)), item]}
+    )
     config = ScoringConfig()
     before, after = score(gold, pred, config), score(gold, more, config)
     for lenient in (False, True):
-        assert prf(after.counts(), lenient=lenient).precision <= prf(
-            before.counts(), lenient=lenient).precision
-        assert prf(after.counts(record_type), lenient=lenient).precision <= prf(
-            before.counts(record_type), lenient=lenient).precision
+        assert (
+            prf(after.counts(), lenient=lenient).precision
+            <= prf(before.counts(), lenient=lenient).precision
+        )
+        assert (
+            prf(after.counts(record_type), lenient=lenient).precision
+            <= prf(before.counts(record_type), lenient=lenient).precision
+        )
     assert after.counts(record_type).spurious == before.counts(record_type).spurious + 1

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from eval.cli import main
+from extractor_eval.cli import main
 from tests.eval.evalfixtures import corpus, drop, edit, rich_gold, write_folder
 
 
@@ -56,8 +56,25 @@ def make_report(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     pred = write_folder(tmp_path / "worse", [worse])
     (pred / "d2.json").write_bytes(pred_d2.read_bytes())
     out = tmp_path / "out"
-    assert main(["eval", "--pred", str(pred), "--gold", str(gold), "--seeds", str(seeds),
-                 "--json", str(out / "r.json"), "--html", str(out / "r.html"), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "--pred",
+                str(pred),
+                "--gold",
+                str(gold),
+                "--seeds",
+                str(seeds),
+                "--json",
+                str(out / "r.json"),
+                "--html",
+                str(out / "r.html"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     return out / "r.html", json.loads((out / "r.json").read_text())
 
 
@@ -89,7 +106,7 @@ def check_counts(elements: list[dict[str, Any]], report: dict[str, Any]) -> int:
 def test_html_is_self_contained(tmp_path: Path) -> None:
     html, _ = make_report(tmp_path)
     text = html.read_text()
-    for external in ("<link", "<script src", "src=\"http", "href=\"http", "@import", "url("):
+    for external in ("<link", "<script src", 'src="http', 'href="http', "@import", "url("):
         assert external not in text
 
 
@@ -125,11 +142,24 @@ def test_counts_in_a_real_browser_equal_the_json_report(tmp_path: Path) -> None:
         pytest.skip("chromium not found (apt-get install -y chromium)")
     html, report = make_report(tmp_path)
     done = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
-         html.as_uri()],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            html.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     elements = parse(done.stdout)

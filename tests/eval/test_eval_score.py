@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from eval.config import ScoringConfig
-from eval.loading import PredictedDoc, Run
-from eval.outcomes import Counts
-from eval.provenance import run_meta
-from eval.report import build_report
-from eval.report_model import Report
-from eval.score import prf, score_run
+from extractor_eval.config import ScoringConfig
+from extractor_eval.loading import PredictedDoc, Run
+from extractor_eval.outcomes import Counts
+from extractor_eval.provenance import run_meta
+from extractor_eval.report import build_report
+from extractor_eval.report_model import Report
+from extractor_eval.score import prf, score_run
 from tests.eval.evalfixtures import append, company, drop, edit, record, rich_gold
 
 
@@ -51,19 +51,22 @@ def two_document_report() -> Report:
     gold2 = record("d2", companies=[company("Vivo"), company("Lava International")])
     pred2 = append(gold2, "companies", company("Invented Ltd"))
     gold = {"d1": gold1, "d2": gold2}
-    run = Run(Path("mem"), "folder", {"d1": PredictedDoc("d1", pred1),
-                                      "d2": PredictedDoc("d2", pred2)})
+    run = Run(
+        Path("mem"), "folder", {"d1": PredictedDoc("d1", pred1), "d2": PredictedDoc("d2", pred2)}
+    )
     config = ScoringConfig()
-    return build_report(gold, run, score_run(gold, run, config), config, run_meta([]),
-                        Path("gold"))
+    return build_report(gold, run, score_run(gold, run, config), config, run_meta([]), Path("gold"))
 
 
 def test_per_type_micro_and_macro_by_hand() -> None:
     report = two_document_report()
     by_type = {t.record_type: t for t in report.per_type}
     partnerships = by_type["partnerships"]
-    assert (partnerships.counts.correct, partnerships.counts.partial,
-            partnerships.counts.missing) == (1, 1, 1)
+    assert (
+        partnerships.counts.correct,
+        partnerships.counts.partial,
+        partnerships.counts.missing,
+    ) == (1, 1, 1)
     assert partnerships.strict.precision == pytest.approx(1 / 2)
     assert partnerships.strict.recall == pytest.approx(1 / 3)
     assert partnerships.strict.f1 == pytest.approx(2 / 5)
@@ -92,7 +95,8 @@ def test_failure_rows_name_document_field_values_and_category() -> None:
     assert (status.doc_id, status.gold_value, status.pred_value) == ("d1", "operational", "agreed")
     assert status.similarity is not None
     assert rows[("partnerships[2]", "missing")].gold_value == (
-        "Xiaomi Corp → Optiemus Electronics (contract_manufacturing)")
+        "Xiaomi Corp → Optiemus Electronics (contract_manufacturing)"
+    )
     assert rows[("companies[pred 2]", "spurious")].pred_value == "Invented Ltd"
 
 

@@ -10,16 +10,25 @@ from pathlib import Path
 import pytest
 
 from extractor.grounding import normalise
-from schemas import RECORD_TYPES
-from schemas.prediction import PredictionLine
+from extractor_schemas import RECORD_TYPES
+from extractor_schemas.prediction import PredictionLine
 
 
 def _extract(root: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OPENAI_API_KEY": "", "HF_HUB_OFFLINE": "1", "NO_PROXY": "*"}
-    command = [sys.executable, "-m", "extractor.cli", "extract", "--out", str(out), "--quiet",
-               *args]
-    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    command = [
+        sys.executable,
+        "-m",
+        "extractor.cli",
+        "extract",
+        "--out",
+        str(out),
+        "--quiet",
+        *args,
+    ]
+    return subprocess.run(
+        command, cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def _lines(path: Path) -> dict[str, PredictionLine]:
@@ -71,8 +80,15 @@ def test_every_kept_record_points_at_its_evidence(replays: tuple[Path, Path], ro
 
 
 def test_replay_miss_fails_the_document_with_a_clear_reason(tmp_path: Path, root: Path) -> None:
-    result = _extract(root, tmp_path / "out", "--cache", "replay", "--cache-dir",
-                      str(tmp_path / "empty"), "seeds/004_171dad24aabf5317.txt")
+    result = _extract(
+        root,
+        tmp_path / "out",
+        "--cache",
+        "replay",
+        "--cache-dir",
+        str(tmp_path / "empty"),
+        "seeds/004_171dad24aabf5317.txt",
+    )
     assert result.returncode == 1
     line = next(iter(_lines(tmp_path / "out" / "predictions.jsonl").values()))
     assert line.error is not None

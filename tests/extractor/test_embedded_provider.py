@@ -6,10 +6,16 @@ from extractor.providers.embedded import plain_prompt, stable_ids
 
 
 def _response() -> dict[str, object]:
-    call = {"id": "call__0_Names_cmpl-random", "type": "function",
-            "function": {"name": "Names", "arguments": '{"names": ["Dixon"]}'}}
-    return {"id": "chatcmpl-random", "created": 1763700000,
-            "choices": [{"index": 0, "message": {"role": "assistant", "tool_calls": [call]}}]}
+    call = {
+        "id": "call__0_Names_cmpl-random",
+        "type": "function",
+        "function": {"name": "Names", "arguments": '{"names": ["Dixon"]}'},
+    }
+    return {
+        "id": "chatcmpl-random",
+        "created": 1763700000,
+        "choices": [{"index": 0, "message": {"role": "assistant", "tool_calls": [call]}}],
+    }
 
 
 def test_ids_follow_the_request_not_the_clock() -> None:

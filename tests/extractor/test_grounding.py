@@ -20,8 +20,8 @@ from extractor.grounding import (
     normalise,
     record_aliases,
 )
-from schemas.records import RECORD_TYPES, ArticleRecord
-from schemas.vocab import GroundingKind
+from extractor_schemas.records import RECORD_TYPES, ArticleRecord
+from extractor_schemas.vocab import GroundingKind
 
 EXACT, NORMALISED, FUZZY = GroundingKind.EXACT, GroundingKind.NORMALISED, GroundingKind.FUZZY
 NO_FUZZY = AlignConfig(fuzzy=False)

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from eval.gold import load_gold
 from extractor.isolate import is_prose, isolate
+from extractor_eval.gold import load_gold
 
 
 def test_isolated_span_equals_gold_main_span(seeds_dir: Path, gold_dir: Path) -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from extractor.preextract import find_amounts, find_quotes, metric_for, modality_of
-from schemas import FigureMetric, FigureUnit, Modality
+from extractor_schemas import FigureMetric, FigureUnit, Modality
 
 
 @pytest.mark.parametrize(

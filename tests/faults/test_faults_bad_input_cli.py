@@ -17,7 +17,7 @@ from support.corpus import INJECTION, article, cli_run_args, write_retry_config
 from support.fake_openai import FakeSettings, Fault, serve_fake
 from support.procs import run_cli
 
-from schemas.prediction import PredictionLine
+from extractor_schemas.prediction import PredictionLine
 
 pytestmark = pytest.mark.server
 
@@ -34,10 +34,18 @@ def _inputs(folder: Path) -> Path:
     (folder / "big.txt").write_text(big * (10_000_000 // len(big)), encoding="utf-8")
     long = article(7) + " "
     (folder / "long.txt").write_text(long * (40_000 // len(long)), encoding="utf-8")
-    (folder / "wrong.jsonl").write_text("\n".join([
-        json.dumps({"id": "typed", "text": 5}), json.dumps([1, 2]), "not json",
-        json.dumps({"id": {"x": 1}, "text": "y"}), json.dumps({"id": "fine", "text": article(6)}),
-    ]), encoding="utf-8")
+    (folder / "wrong.jsonl").write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "typed", "text": 5}),
+                json.dumps([1, 2]),
+                "not json",
+                json.dumps({"id": {"x": 1}, "text": "y"}),
+                json.dumps({"id": "fine", "text": article(6)}),
+            ]
+        ),
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -45,9 +53,19 @@ def test_cli_accounts_for_every_bad_input(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path / "in")
     settings = FakeSettings(poison={"Quuxtel": Fault.BAD_REQUEST})
     with serve_fake(settings) as (fake, url):
-        done = run_cli(["extract", str(inputs), *cli_run_args(url, write_retry_config(tmp_path)),
-                        "--concurrency", "1", "--out", str(tmp_path / "out"), "--quiet"],
-                       timeout=150)
+        done = run_cli(
+            [
+                "extract",
+                str(inputs),
+                *cli_run_args(url, write_retry_config(tmp_path)),
+                "--concurrency",
+                "1",
+                "--out",
+                str(tmp_path / "out"),
+                "--quiet",
+            ],
+            timeout=150,
+        )
     assert done.returncode == 1, done.stderr  # some inputs failed, and the run said so
     assert "Traceback" not in done.stderr
     raw = (tmp_path / "out" / "predictions.jsonl").read_text(encoding="utf-8").splitlines()

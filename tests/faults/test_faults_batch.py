@@ -26,15 +26,34 @@ from support.fake_openai import FakeOpenAI, FakeSettings, Fault, serve_fake
 from support.procs import run_cli
 from support.service_app import results, serve_service, wait_done
 
-from schemas.prediction import PredictionLine
+from extractor_schemas.prediction import PredictionLine
 
 pytestmark = pytest.mark.server
 DOCS = 100
 OK = Fault.OK
 # 20 slots, 9 faulty: every fault kind (bar the poison-only 400) recurs about ten times a run.
-SCHEDULE = (OK, Fault.RATE_LIMIT, OK, Fault.SERVER_ERROR, OK, Fault.DROP, OK, Fault.MALFORMED,
-            OK, Fault.TRUNCATED, OK, Fault.UNAVAILABLE, OK, Fault.SCHEMA_BREAK, OK,
-            Fault.EMPTY_CHOICES, OK, Fault.TIMEOUT, OK, OK)
+SCHEDULE = (
+    OK,
+    Fault.RATE_LIMIT,
+    OK,
+    Fault.SERVER_ERROR,
+    OK,
+    Fault.DROP,
+    OK,
+    Fault.MALFORMED,
+    OK,
+    Fault.TRUNCATED,
+    OK,
+    Fault.UNAVAILABLE,
+    OK,
+    Fault.SCHEMA_BREAK,
+    OK,
+    Fault.EMPTY_CHOICES,
+    OK,
+    Fault.TIMEOUT,
+    OK,
+    OK,
+)
 POISON = {"Zorblax": Fault.UNAVAILABLE, "Quuxtel": Fault.BAD_REQUEST}
 
 
@@ -64,8 +83,14 @@ def check_run(lines: list[dict[str, Any]], fake: FakeOpenAI) -> dict[str, Any]:
     # each call that ended (answered or failed for good) took at most MAX_ATTEMPTS requests
     assert fake.chat_requests <= (calls + len(failed)) * MAX_ATTEMPTS
     assert fake.counts["ok"] > 0 and all(fake.counts[f.value] > 0 for f in SCHEDULE)
-    figures = {"ok": len(parsed) - len(failed), "failed": len(failed), "calls": calls,
-               "retries": retries, "requests": fake.chat_requests, "served": dict(fake.counts)}
+    figures = {
+        "ok": len(parsed) - len(failed),
+        "failed": len(failed),
+        "calls": calls,
+        "retries": retries,
+        "requests": fake.chat_requests,
+        "served": dict(fake.counts),
+    }
     print(json.dumps(figures))
     return figures
 
@@ -74,8 +99,18 @@ def test_cli_batch_survives_every_fault(tmp_path: Path) -> None:
     inputs = write_jsonl(tmp_path / "docs.jsonl", _corpus())
     config = write_retry_config(tmp_path)
     with serve_fake(_settings()) as (fake, url):
-        done = run_cli(["extract", str(inputs), *cli_run_args(url, config), "--concurrency", "10",
-                        "--out", str(tmp_path / "out"), "--quiet"])
+        done = run_cli(
+            [
+                "extract",
+                str(inputs),
+                *cli_run_args(url, config),
+                "--concurrency",
+                "10",
+                "--out",
+                str(tmp_path / "out"),
+                "--quiet",
+            ]
+        )
     assert done.returncode == 1, done.stderr  # 1: some documents failed, and said so
     raw = (tmp_path / "out" / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
     figures = check_run([json.loads(line) for line in raw], fake)
@@ -84,9 +119,11 @@ def test_cli_batch_survives_every_fault(tmp_path: Path) -> None:
 
 
 def test_service_batch_survives_every_fault(tmp_path: Path) -> None:
-    with serve_fake(_settings()) as (fake, url), serve_service(
-        run_config(url, concurrency=10), tmp_path / "db.sqlite3"
-    ) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+    with (
+        serve_fake(_settings()) as (fake, url),
+        serve_service(run_config(url, concurrency=10), tmp_path / "db.sqlite3") as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
         job = client.post("/v1/batches", json={"documents": _corpus()}).json()
         status = wait_done(client, job["id"], timeout=120)
         lines = results(client, job["id"])

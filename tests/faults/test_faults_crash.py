@@ -19,7 +19,7 @@ from support.fake_openai import FakeSettings, serve_fake
 from support.procs import kill9, start_cli, stop, wait_ready, wait_until
 from support.servers import free_port
 
-from schemas.prediction import PredictionLine
+from extractor_schemas.prediction import PredictionLine
 
 pytestmark = pytest.mark.server
 DOCS = 40
@@ -54,8 +54,18 @@ def test_cli_kill9_then_resume(tmp_path: Path) -> None:
     out, cassettes = tmp_path / "out", tmp_path / "cassettes"
     predictions = out / "predictions.jsonl"
     with serve_fake(FakeSettings(latency_s=SLOW)) as (fake, url):
-        args = ["extract", str(inputs), *cli_run_args(url, write_retry_config(tmp_path), "record"),
-                "--cache-dir", str(cassettes), "--concurrency", "4", "--out", str(out), "--quiet"]
+        args = [
+            "extract",
+            str(inputs),
+            *cli_run_args(url, write_retry_config(tmp_path), "record"),
+            "--cache-dir",
+            str(cassettes),
+            "--concurrency",
+            "4",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
         first = start_cli(args, tmp_path / "first.log")
         wait_until(lambda: len(_lines(predictions)) >= 8)
         kill9(first)
@@ -80,10 +90,21 @@ def test_cli_kill9_then_resume(tmp_path: Path) -> None:
     assert assert_cassettes_whole(cassettes) >= DOCS
 
 
-def _serve(port: int, db: Path, url: str, config: Path, cassettes: Path, log: Path
-           ) -> Any:
-    args = ["serve", "--port", str(port), "--db", str(db), *cli_run_args(url, config, "record"),
-            "--cache-dir", str(cassettes), "--concurrency", "4", "--log-level", "warning"]
+def _serve(port: int, db: Path, url: str, config: Path, cassettes: Path, log: Path) -> Any:
+    args = [
+        "serve",
+        "--port",
+        str(port),
+        "--db",
+        str(db),
+        *cli_run_args(url, config, "record"),
+        "--cache-dir",
+        str(cassettes),
+        "--concurrency",
+        "4",
+        "--log-level",
+        "warning",
+    ]
     return start_cli(args, log)
 
 
@@ -94,9 +115,10 @@ def _done_lines(client: httpx.Client, job_id: str) -> dict[str, str]:
 def test_service_kill9_then_restart_resumes(tmp_path: Path) -> None:
     port, db, cassettes = free_port(), tmp_path / "service.sqlite3", tmp_path / "cassettes"
     base, config = f"http://127.0.0.1:{port}", write_retry_config(tmp_path)
-    with serve_fake(FakeSettings(latency_s=SLOW)) as (fake, url), httpx.Client(
-        base_url=base, timeout=30
-    ) as client:
+    with (
+        serve_fake(FakeSettings(latency_s=SLOW)) as (fake, url),
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
         server = _serve(port, db, url, config, cassettes, tmp_path / "first.log")
         wait_ready(base, server)
         job_id = client.post("/v1/batches", json={"documents": documents(DOCS)}).json()["id"]

@@ -33,8 +33,9 @@ class _Outer(BaseModel):
     flag: bool
 
 
-@pytest.mark.parametrize("model", [Names, deal_model(["Xiaomi", "Dixon"]),
-                                   export_model(["Xiaomi"]), _Outer])
+@pytest.mark.parametrize(
+    "model", [Names, deal_model(["Xiaomi", "Dixon"]), export_model(["Xiaomi"]), _Outer]
+)
 def test_generated_arguments_satisfy_the_model(model: type[BaseModel]) -> None:
     schema: dict[str, Any] = model.model_json_schema()
     value = value_for(schema, schema.get("$defs", {}), "Xiaomi")
@@ -48,8 +49,11 @@ def test_strings_come_from_the_last_labelled_line() -> None:
 
 
 def test_schedule_by_counter_and_poison_by_content() -> None:
-    fake = FakeOpenAI(FakeSettings(cycle=(Fault.OK, Fault.DROP, Fault.TIMEOUT),
-                                   poison={"Zorblax": Fault.BAD_REQUEST}))
+    fake = FakeOpenAI(
+        FakeSettings(
+            cycle=(Fault.OK, Fault.DROP, Fault.TIMEOUT), poison={"Zorblax": Fault.BAD_REQUEST}
+        )
+    )
     served = [fake.fault_for(p) for p in ("a", "b", "Zorblax", "c", "d")]
     assert served == [Fault.OK, Fault.DROP, Fault.BAD_REQUEST, Fault.TIMEOUT, Fault.OK]
 

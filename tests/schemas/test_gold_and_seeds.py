@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.gold import check_gold, load_gold
-from schemas import RECORD_TYPES
+from extractor_eval.gold import check_gold, load_gold
+from extractor_schemas import RECORD_TYPES
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from schemas import SCHEMA_VERSION, ArticleRecord, Company, Figure, Organization
-from schemas.records import Article
+from extractor_schemas import SCHEMA_VERSION, ArticleRecord, Company, Figure, Organization
+from extractor_schemas.records import Article
 
 
 def _company(**kw: object) -> dict[str, object]:

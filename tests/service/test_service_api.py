@@ -16,8 +16,8 @@ from support.service_app import results, serve_service, wait_done
 from extractor.cli import build_config, build_parser
 from extractor.config import RunConfig
 from extractor.service.settings import ServiceSettings
-from schemas import ArticleRecord
-from schemas.prediction import PredictionLine
+from extractor_schemas import ArticleRecord
+from extractor_schemas.prediction import PredictionLine
 
 pytestmark = pytest.mark.server
 TOKEN = "test-token-123"
@@ -37,8 +37,10 @@ def config(fake: tuple[FakeOpenAI, str]) -> RunConfig:
 @pytest.fixture(scope="module")
 def client(config: RunConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     db = tmp_path_factory.mktemp("api") / "service.sqlite3"
-    with serve_service(config, db) as server, httpx.Client(base_url=server.url,
-                                                           timeout=30) as client:
+    with (
+        serve_service(config, db) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
         yield client
 
 
@@ -53,18 +55,24 @@ def test_extract_returns_the_cli_prediction_line(client: httpx.Client) -> None:
     assert line.usage.calls >= 1 and len(line.config_sha256) == 64
 
 
-def test_service_and_cli_write_the_same_line(fake: tuple[FakeOpenAI, str], tmp_path: Path
-                                             ) -> None:
+def test_service_and_cli_write_the_same_line(fake: tuple[FakeOpenAI, str], tmp_path: Path) -> None:
     """Same flags, same document: the same PredictionLine, bar the measured latency."""
     (tmp_path / "same.txt").write_text(article(7), encoding="utf-8")
-    args = ["extract", str(tmp_path / "same.txt"), *cli_run_args(fake[1], write_retry_config(
-        tmp_path)), "--out", str(tmp_path / "out"), "--quiet"]
+    args = [
+        "extract",
+        str(tmp_path / "same.txt"),
+        *cli_run_args(fake[1], write_retry_config(tmp_path)),
+        "--out",
+        str(tmp_path / "out"),
+        "--quiet",
+    ]
     assert run_cli(args).returncode == 0
     by_cli = json.loads((tmp_path / "out" / "predictions.jsonl").read_text(encoding="utf-8"))
     config = build_config(build_parser().parse_args(args))
     with serve_service(config, tmp_path / "db.sqlite3") as server:
-        by_service = httpx.post(f"{server.url}/v1/extract",
-                                json={"text": article(7), "id": "same"}).json()
+        by_service = httpx.post(
+            f"{server.url}/v1/extract", json={"text": article(7), "id": "same"}
+        ).json()
     assert by_service.pop("latency_s") >= 0 and by_cli.pop("latency_s") >= 0
     # The CLI's first call is retried once: its provider check ran in another event loop,
     # and the pooled connection left from it fails on reuse. Everything else must match.
@@ -85,8 +93,9 @@ def test_batch_in_each_body_format(client: httpx.Client, kind: str) -> None:
     if kind == "json":
         response = client.post("/v1/batches", json={"documents": docs})
     elif kind == "ndjson":
-        response = client.post("/v1/batches", content=jsonl,
-                               headers={"content-type": "application/x-ndjson"})
+        response = client.post(
+            "/v1/batches", content=jsonl, headers={"content-type": "application/x-ndjson"}
+        )
     else:
         response = client.post("/v1/batches", files={"file": ("docs.jsonl", jsonl)})
     assert response.status_code == 202, response.text
@@ -109,13 +118,22 @@ def test_schema_probes_and_openapi(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"ready": True, "reason": None}
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/v1/extract", "/v1/batches", "/v1/batches/{job_id}",
-            "/v1/batches/{job_id}/results", "/v1/schema", "/healthz", "/readyz"} <= set(paths)
+    assert {
+        "/v1/extract",
+        "/v1/batches",
+        "/v1/batches/{job_id}",
+        "/v1/batches/{job_id}/results",
+        "/v1/schema",
+        "/healthz",
+        "/readyz",
+    } <= set(paths)
 
 
 def test_cors_is_closed_by_default(client: httpx.Client) -> None:
-    preflight = client.options("/v1/extract", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/v1/extract",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
     assert "access-control-allow-origin" not in preflight.headers
     plain = client.get("/healthz", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in plain.headers
@@ -136,11 +154,13 @@ def test_bearer_token_guards_v1_but_not_probes(config: RunConfig, tmp_path: Path
         url = server.url
         body = {"text": article(2)}
         missing = httpx.post(f"{url}/v1/extract", json=body)
-        wrong = httpx.post(f"{url}/v1/extract", json=body,
-                           headers={"Authorization": "Bearer test-token-124"})
+        wrong = httpx.post(
+            f"{url}/v1/extract", json=body, headers={"Authorization": "Bearer test-token-124"}
+        )
         basic = httpx.get(f"{url}/v1/schema", headers={"Authorization": f"Basic {TOKEN}"})
-        right = httpx.post(f"{url}/v1/extract", json=body,
-                           headers={"Authorization": f"Bearer {TOKEN}"})
+        right = httpx.post(
+            f"{url}/v1/extract", json=body, headers={"Authorization": f"Bearer {TOKEN}"}
+        )
         probes = [httpx.get(f"{url}{p}").status_code for p in ("/healthz", "/readyz")]
     assert [r.status_code for r in (missing, wrong, basic)] == [401, 401, 401]
     assert missing.headers["www-authenticate"] == "Bearer"
@@ -166,8 +186,7 @@ def test_readyz_is_200_at_once_in_replay_mode(tmp_path: Path) -> None:
     assert miss.json()["error"].startswith("CacheMissError: replay miss")
 
 
-def test_a_second_server_on_the_same_database_is_refused(config: RunConfig, tmp_path: Path
-                                                         ) -> None:
+def test_a_second_server_on_the_same_database_is_refused(config: RunConfig, tmp_path: Path) -> None:
     from extractor.service.store import Store, StoreLockedError
 
     db = tmp_path / "db.sqlite3"

@@ -17,7 +17,7 @@ from support.fake_openai import FakeOpenAI, serve_fake
 from support.service_app import results, serve_service, wait_done
 
 from extractor.service.settings import ServiceSettings
-from schemas.prediction import PredictionLine
+from extractor_schemas.prediction import PredictionLine
 
 pytestmark = pytest.mark.server
 LIMIT = 12 * 1024 * 1024
@@ -26,9 +26,11 @@ LIMIT = 12 * 1024 * 1024
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeOpenAI, httpx.Client]]:
     db = tmp_path_factory.mktemp("bad") / "service.sqlite3"
-    with (serve_fake() as (fake, url),
-          serve_service(run_config(url), db, ServiceSettings()) as srv,
-          httpx.Client(base_url=srv.url, timeout=60) as client):
+    with (
+        serve_fake() as (fake, url),
+        serve_service(run_config(url), db, ServiceSettings()) as srv,
+        httpx.Client(base_url=srv.url, timeout=60) as client,
+    ):
         yield fake, client
 
 
@@ -36,17 +38,20 @@ def _fields(response: httpx.Response) -> list[list[Any]]:
     return [error["loc"] for error in response.json()["detail"]]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({}, ["body", "text"]),
-    ({"text": ""}, ["body", "text"]),
-    ({"text": " \n\t "}, ["body", "text"]),
-    ({"text": 123}, ["body", "text"]),
-    ({"text": ["a"]}, ["body", "text"]),
-    ({"text": "Xiaomi opened a store.", "id": 5}, ["body", "id"]),
-    ({"text": "Xiaomi opened a store.", "id": ""}, ["body", "id"]),
-    ({"text": "Xiaomi opened a store.", "id": "\x1d "}, ["body", "id"]),  # whitespace to Python
-    ({"text": "<html><body><script>x()</script></body></html>"}, ["body", "text"]),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, ["body", "text"]),
+        ({"text": ""}, ["body", "text"]),
+        ({"text": " \n\t "}, ["body", "text"]),
+        ({"text": 123}, ["body", "text"]),
+        ({"text": ["a"]}, ["body", "text"]),
+        ({"text": "Xiaomi opened a store.", "id": 5}, ["body", "id"]),
+        ({"text": "Xiaomi opened a store.", "id": ""}, ["body", "id"]),
+        ({"text": "Xiaomi opened a store.", "id": "\x1d "}, ["body", "id"]),  # whitespace to Python
+        ({"text": "<html><body><script>x()</script></body></html>"}, ["body", "text"]),
+    ],
+)
 def test_wrong_or_empty_fields_are_422_naming_the_field(
     served: tuple[FakeOpenAI, httpx.Client], body: dict[str, Any], field: list[Any]
 ) -> None:
@@ -57,8 +62,9 @@ def test_wrong_or_empty_fields_are_422_naming_the_field(
 
 @pytest.mark.parametrize("raw", [b"", b"null", b"[]", b"{not json", b'{"text": "\xff\xfe ok"}'])
 def test_unparseable_bodies_are_4xx(served: tuple[FakeOpenAI, httpx.Client], raw: bytes) -> None:
-    response = served[1].post("/v1/extract", content=raw,
-                              headers={"content-type": "application/json"})
+    response = served[1].post(
+        "/v1/extract", content=raw, headers={"content-type": "application/json"}
+    )
     assert 400 <= response.status_code < 500, response.text
 
 
@@ -78,10 +84,14 @@ def test_body_over_the_limit_is_413_with_or_without_length(
 ) -> None:
     client = served[1]
     body = json.dumps({"text": "x" * (LIMIT + 10)}).encode()
-    declared = client.post("/v1/extract", content=body,
-                           headers={"content-type": "application/json"})
-    chunked = client.post("/v1/extract", content=iter([body[:LIMIT // 2], body[LIMIT // 2:]]),
-                          headers={"content-type": "application/json"})
+    declared = client.post(
+        "/v1/extract", content=body, headers={"content-type": "application/json"}
+    )
+    chunked = client.post(
+        "/v1/extract",
+        content=iter([body[: LIMIT // 2], body[LIMIT // 2 :]]),
+        headers={"content-type": "application/json"},
+    )
     assert declared.status_code == 413 and chunked.status_code == 413
     assert "limit" in declared.json()["detail"]
 
@@ -107,15 +117,17 @@ def test_batch_bad_lines_become_failed_results_not_errors(
     served: tuple[FakeOpenAI, httpx.Client],
 ) -> None:
     client = served[1]
-    upload = b"\n".join([
-        json.dumps({"id": "good", "text": article(5)}).encode(),
-        b'{"id": "latin1", "text": "Caf\xe9 owner Xiaomi"}',
-        b"this is not json",
-        json.dumps({"id": "typed", "text": 42}).encode(),
-        json.dumps({"id": "blank", "text": "   "}).encode(),
-        json.dumps(["not", "an", "object"]).encode(),
-        json.dumps({"id": "injected", "text": f"{article(6)} {INJECTION}"}).encode(),
-    ])
+    upload = b"\n".join(
+        [
+            json.dumps({"id": "good", "text": article(5)}).encode(),
+            b'{"id": "latin1", "text": "Caf\xe9 owner Xiaomi"}',
+            b"this is not json",
+            json.dumps({"id": "typed", "text": 42}).encode(),
+            json.dumps({"id": "blank", "text": "   "}).encode(),
+            json.dumps(["not", "an", "object"]).encode(),
+            json.dumps({"id": "injected", "text": f"{article(6)} {INJECTION}"}).encode(),
+        ]
+    )
     response = client.post("/v1/batches", files={"file": ("docs.jsonl", upload)})
     assert response.status_code == 202, response.text
     status = wait_done(client, response.json()["id"])
@@ -130,13 +142,19 @@ def test_batch_bad_lines_become_failed_results_not_errors(
     assert "HACKED" not in json.dumps(lines["injected"]["record"])
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"documents": []}, ["body", "documents"]),
-    ({"documents": [{"id": "a"}]}, ["body", "documents", 0, "text"]),
-    ({"documents": [{"id": 1, "text": "x"}]}, ["body", "documents", 0, "id"]),
-    ({"documents": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}]}, ["body", "documents"]),
-    ({"docs": []}, ["body", "documents"]),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"documents": []}, ["body", "documents"]),
+        ({"documents": [{"id": "a"}]}, ["body", "documents", 0, "text"]),
+        ({"documents": [{"id": 1, "text": "x"}]}, ["body", "documents", 0, "id"]),
+        (
+            {"documents": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}]},
+            ["body", "documents"],
+        ),
+        ({"docs": []}, ["body", "documents"]),
+    ],
+)
 def test_batch_json_structure_errors_are_422(
     served: tuple[FakeOpenAI, httpx.Client], body: dict[str, Any], field: list[Any]
 ) -> None:
@@ -147,12 +165,17 @@ def test_batch_json_structure_errors_are_422(
 
 def test_batch_other_bodies_are_4xx(served: tuple[FakeOpenAI, httpx.Client]) -> None:
     client = served[1]
-    text_plain = client.post("/v1/batches", content=b"hello",
-                             headers={"content-type": "text/plain"})
-    empty_ndjson = client.post("/v1/batches", content=b"\n \n",
-                               headers={"content-type": "application/x-ndjson"})
+    text_plain = client.post(
+        "/v1/batches", content=b"hello", headers={"content-type": "text/plain"}
+    )
+    empty_ndjson = client.post(
+        "/v1/batches", content=b"\n \n", headers={"content-type": "application/x-ndjson"}
+    )
     no_file = client.post("/v1/batches", files={"other": ("x.jsonl", b"{}")})
-    bad_utf8_json = client.post("/v1/batches", content=b'{"documents": [{"id": "\xff"}]}',
-                                headers={"content-type": "application/json"})
+    bad_utf8_json = client.post(
+        "/v1/batches",
+        content=b'{"documents": [{"id": "\xff"}]}',
+        headers={"content-type": "application/json"},
+    )
     assert text_plain.status_code == 415
     assert [r.status_code for r in (empty_ndjson, no_file, bad_utf8_json)] == [422, 422, 422]

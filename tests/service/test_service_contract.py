@@ -29,19 +29,32 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db: Path = tmp_path_factory.mktemp("contract") / "service.sqlite3"
-    with serve_fake() as (_, url), serve_service(
-        run_config(url, concurrency=4), db, ServiceSettings(api_token=TOKEN)
-    ) as server:
+    with (
+        serve_fake() as (_, url),
+        serve_service(
+            run_config(url, concurrency=4), db, ServiceSettings(api_token=TOKEN)
+        ) as server,
+    ):
         yield server.url
 
 
-OPERATIONS = [("POST", "/v1/extract"), ("POST", "/v1/batches"), ("GET", "/v1/batches/{job_id}"),
-              ("GET", "/v1/batches/{job_id}/results"), ("GET", "/v1/schema"),
-              ("GET", "/healthz"), ("GET", "/readyz")]
+OPERATIONS = [
+    ("POST", "/v1/extract"),
+    ("POST", "/v1/batches"),
+    ("GET", "/v1/batches/{job_id}"),
+    ("GET", "/v1/batches/{job_id}/results"),
+    ("GET", "/v1/schema"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+]
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 # Probes take no input at all, so no negative request exists for them.
-CASES = [(m, p, mode) for m, p in OPERATIONS for mode in (POSITIVE, NEGATIVE)
-         if mode is POSITIVE or p not in ("/healthz", "/readyz")]
+CASES = [
+    (m, p, mode)
+    for m, p in OPERATIONS
+    for mode in (POSITIVE, NEGATIVE)
+    if mode is POSITIVE or p not in ("/healthz", "/readyz")
+]
 # Schema-valid bodies the service refuses on purpose (422): whitespace-only or HTML-only text,
 # text over the size cap, repeated document ids. JSON Schema cannot say these, so the
 # positive-data-acceptance check is off; every other built-in check, 5xx first, applies.
@@ -59,14 +72,16 @@ def test_every_operation_is_covered(api_schema: Any) -> None:
 
 
 @pytest.mark.parametrize(("method", "path", "mode"), CASES)
-def test_no_generated_request_gets_a_5xx(api_schema: Any, method: str, path: str,
-                                         mode: GenerationMode) -> None:
+def test_no_generated_request_gets_a_5xx(
+    api_schema: Any, method: str, path: str, mode: GenerationMode
+) -> None:
     """25 positive and 25 negative examples per operation, every built-in check applied."""
     operation = api_schema[path][method]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=25, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def run(case: Any) -> None:
         case.call_and_validate(headers=AUTH, excluded_checks=EXCLUDED)
 

@@ -31,13 +31,18 @@ def _exercise(base: str) -> list[str]:
     with httpx.Client(base_url=base, timeout=30) as client:
         for response in (
             client.post("/v1/extract", json={"text": article(1)}),
-            client.post("/v1/extract", json={"text": article(1)},
-                        headers={"Authorization": f"Bearer {TOKEN}x"}),
+            client.post(
+                "/v1/extract",
+                json={"text": article(1)},
+                headers={"Authorization": f"Bearer {TOKEN}x"},
+            ),
             client.post("/v1/extract", json={"text": article(1)}, headers=good),
-            client.post("/v1/extract", json={"text": "Zorblax opened a plant in Pune today."},
-                        headers=good),
+            client.post(
+                "/v1/extract", json={"text": "Zorblax opened a plant in Pune today."}, headers=good
+            ),
             client.post("/v1/extract", json={"text": {"token": TOKEN}}, headers=good),
-            client.get("/readyz"), client.get("/openapi.json"),
+            client.get("/readyz"),
+            client.get("/openapi.json"),
         ):
             seen.append(str(response.status_code) + str(response.headers) + response.text)
         job = client.post("/v1/batches", json={"documents": documents(4)}, headers=good).json()
@@ -61,9 +66,18 @@ def test_no_secret_in_service_logs_cache_db_or_answers(tmp_path: Path) -> None:
     env = child_env(OPENAI_API_KEY=KEY, EXTRACTOR_API_TOKEN=TOKEN)
     settings = FakeSettings(poison={"Zorblax": Fault.SERVER_ERROR})
     with serve_fake(settings) as (fake, url):
-        args = ["serve", "--port", str(port), "--db", str(state / "service.sqlite3"),
-                *cli_run_args(url, write_retry_config(tmp_path), "record"),
-                "--cache-dir", str(state / "cassettes"), "--log-level", "debug"]
+        args = [
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(state / "service.sqlite3"),
+            *cli_run_args(url, write_retry_config(tmp_path), "record"),
+            "--cache-dir",
+            str(state / "cassettes"),
+            "--log-level",
+            "debug",
+        ]
         server = start_cli(args, tmp_path / "serve.log", env)
         try:
             wait_ready(f"http://127.0.0.1:{port}", server)
@@ -76,13 +90,23 @@ def test_no_secret_in_service_logs_cache_db_or_answers(tmp_path: Path) -> None:
 
 
 def test_no_secret_in_cli_output_manifest_or_cache(tmp_path: Path) -> None:
-    inputs = write_jsonl(tmp_path / "docs.jsonl", [
-        *documents(3), {"id": "bad", "text": "Zorblax opened a plant in Pune today."}])
+    inputs = write_jsonl(
+        tmp_path / "docs.jsonl",
+        [*documents(3), {"id": "bad", "text": "Zorblax opened a plant in Pune today."}],
+    )
     env = child_env(OPENAI_API_KEY=KEY, EXTRACTOR_API_TOKEN=TOKEN)
     with serve_fake(FakeSettings(poison={"Zorblax": Fault.SERVER_ERROR})) as (fake, url):
-        done = run_cli(["extract", str(inputs), *cli_run_args(url, write_retry_config(tmp_path),
-                                                              "record"),
-                        "--cache-dir", str(tmp_path / "cassettes"),
-                        "--out", str(tmp_path / "out")], env=env)
+        done = run_cli(
+            [
+                "extract",
+                str(inputs),
+                *cli_run_args(url, write_retry_config(tmp_path), "record"),
+                "--cache-dir",
+                str(tmp_path / "cassettes"),
+                "--out",
+                str(tmp_path / "out"),
+            ],
+            env=env,
+        )
     assert done.returncode == 1 and f"Bearer {KEY}" in fake.authorizations
     _scan([done.stdout, done.stderr], [tmp_path])

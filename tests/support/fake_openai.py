@@ -153,16 +153,22 @@ def _completion(request: JSON, arguments: str, name: str | None) -> JSON:
     if name is None:
         message["content"] = arguments
     else:
-        message["tool_calls"] = [{"id": "call_0", "type": "function",
-                                  "function": {"name": name, "arguments": arguments}}]
+        message["tool_calls"] = [
+            {"id": "call_0", "type": "function", "function": {"name": name, "arguments": arguments}}
+        ]
     return {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
         "model": request.get("model", "fake"),
-        "choices": [{"index": 0, "message": message,
-                     "finish_reason": "tool_calls" if name else "stop"}],
-        "usage": {"prompt_tokens": len(_user_prompt(request)) // 4,
-                  "completion_tokens": max(1, len(arguments) // 4),
-                  "total_tokens": len(_user_prompt(request)) // 4 + max(1, len(arguments) // 4)},
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if name else "stop"}
+        ],
+        "usage": {
+            "prompt_tokens": len(_user_prompt(request)) // 4,
+            "completion_tokens": max(1, len(arguments) // 4),
+            "total_tokens": len(_user_prompt(request)) // 4 + max(1, len(arguments) // 4),
+        },
     }
 
 
@@ -232,8 +238,9 @@ class FakeOpenAI:
             return
         await self._answer(request, prompt, fault, injected, send)
 
-    async def _answer(self, request: JSON, prompt: str, fault: Fault, injected: JSON | None,
-                      send: Send) -> None:
+    async def _answer(
+        self, request: JSON, prompt: str, fault: Fault, injected: JSON | None, send: Send
+    ) -> None:
         schema, name = _response_schema(request)
         value = injected or value_for(schema, schema.get("$defs", {}), prompt_word(prompt))
         if fault is Fault.SCHEMA_BREAK:
@@ -250,8 +257,12 @@ class FakeOpenAI:
         await _respond(send, 200, completion)
 
 
-_ERROR_STATUS = {Fault.RATE_LIMIT: 429, Fault.SERVER_ERROR: 500, Fault.UNAVAILABLE: 503,
-                 Fault.BAD_REQUEST: 400}
+_ERROR_STATUS = {
+    Fault.RATE_LIMIT: 429,
+    Fault.SERVER_ERROR: 500,
+    Fault.UNAVAILABLE: 503,
+    Fault.BAD_REQUEST: 400,
+}
 
 
 async def _read_body(receive: Receive) -> bytes:

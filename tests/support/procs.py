@@ -20,22 +20,32 @@ EXTRACTOR = str(Path(sys.executable).with_name("extractor"))
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENAI_API_KEY", "EXTRACTOR_API_TOKEN")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "EXTRACTOR_API_TOKEN")
+    }
     return env | {"PYTHONUNBUFFERED": "1"} | extra
 
 
-def run_cli(args: list[str], env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([EXTRACTOR, *args], capture_output=True, text=True, timeout=timeout,
-                          env=env or child_env(), check=False)
+def run_cli(
+    args: list[str], env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [EXTRACTOR, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or child_env(),
+        check=False,
+    )
 
 
-def start_cli(args: list[str], log: Path, env: dict[str, str] | None = None
-              ) -> subprocess.Popen[bytes]:
+def start_cli(
+    args: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen([EXTRACTOR, *args], stdout=out, stderr=subprocess.STDOUT,
-                                env=env or child_env())
+        return subprocess.Popen(
+            [EXTRACTOR, *args], stdout=out, stderr=subprocess.STDOUT, env=env or child_env()
+        )
 
 
 def kill9(process: subprocess.Popen[bytes]) -> None:

@@ -18,8 +18,9 @@ from support.servers import ServerThread
 
 
 @contextmanager
-def serve_service(config: RunConfig, db: Path, settings: ServiceSettings | None = None,
-                  wait_ready: bool = True) -> Iterator[ServerThread]:
+def serve_service(
+    config: RunConfig, db: Path, settings: ServiceSettings | None = None, wait_ready: bool = True
+) -> Iterator[ServerThread]:
     app = create_app(config, db, settings=settings or ServiceSettings())
     with ServerThread(app) as server:
         if wait_ready:
