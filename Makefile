@@ -40,7 +40,7 @@ test: install browser
 
 # mypy resolves modules by folder name; the folders schemas/ and eval/ install as
 # extractor_schemas and extractor_eval, so it reads them through a tree of links with those names.
-typecheck: install
+typecheck:
 	@mkdir -p .typecheck
 	@ln -sfn ../extractor .typecheck/extractor
 	@ln -sfn ../schemas .typecheck/extractor_schemas
