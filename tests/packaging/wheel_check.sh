@@ -8,12 +8,32 @@ py=${PY:-python3.11}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-git -C "$repo" archive HEAD | tar -x -C "$work" --one-top-level=src 2>/dev/null \
-  || { mkdir -p "$work/src"; git -C "$repo" archive HEAD | tar -x -C "$work/src"; }
-"$py" -m pip wheel --no-deps -q -w "$work/dist" "$work/src" >/dev/null
+quietly() {  # pip's warnings about unused index locations would bury the result; shown on failure
+  "$@" >"$work/log" 2>&1 || { cat "$work/log"; echo "wheel: failed: $*"; exit 1; }
+}
+mkdir -p "$work/src"
+git -C "$repo" archive HEAD | tar -x -C "$work/src"
+quietly "$py" -m pip wheel --no-deps -w "$work/dist" "$work/src"
 wheel=$(ls "$work"/dist/*.whl)
-"$py" -m venv "$work/venv"
-"$work/venv/bin/pip" install -q "$wheel"
+quietly "$py" -m venv "$work/venv"
+quietly "$work/venv/bin/pip" install "$wheel"
+# Every file the packages load at run time (prompts, templates) is in the wheel.
+"$py" - "$wheel" "$work/src" <<'PY' || exit 1
+import sys, zipfile, pathlib
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+src = pathlib.Path(sys.argv[2])
+folders = {"extractor": "extractor", "schemas": "extractor_schemas", "eval": "extractor_eval"}
+want = [
+    f"{folders[p.relative_to(src).parts[0]]}/{'/'.join(p.relative_to(src).parts[1:])}"
+    for top in folders for p in (src / top).rglob("*")
+    if p.is_file() and p.suffix in {".txt", ".md", ".json", ".css", ".js", ".html"}
+    and p.name != "README.md"
+]
+lost = sorted(set(want) - names)
+if lost:
+    print("wheel: files missing from the wheel:", *lost[:20], sep="\n  ")
+    sys.exit(1)
+PY
 
 user="$work/user"
 mkdir -p "$user/eval"
