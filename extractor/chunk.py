@@ -20,6 +20,10 @@ _BOUNDARY = re.compile(
     r"(?<=[.!?][\"”’'])(?=\s+[\"“‘'(A-Z])"
 )
 _ABBREVIATIONS = re.compile(r"\b(?:Co|Corp|Ltd|Inc|Mr|Ms|Dr|St|No|vs|U\.S|Rs)\.$")
+# How far back from a boundary an abbreviation can reach: the longest ("Corp.") plus the character
+# before it, which decides the word boundary. Looking at that tail only, not at the whole sentence
+# so far, keeps a run of "Co. Co. Co." linear.
+_ABBREVIATION_REACH = 8
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def split_sentences(text: str, para: Paragraph) -> list[Span]:
     body = text[para.start : para.end]
     for match in _BOUNDARY.finditer(body):
         end = para.start + match.end()
-        if _ABBREVIATIONS.search(text[start:end]):
+        if _ABBREVIATIONS.search(text[max(start, end - _ABBREVIATION_REACH) : end]):
             continue
         spans.append(Span(start, end))
         start = end

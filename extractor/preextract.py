@@ -7,7 +7,9 @@ is a verbatim span of the document, so it grounds exactly.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extractor.cues import CueTable
@@ -47,6 +49,13 @@ _AMOUNT = re.compile(
     rf"|{_NUM.format(4)}-fold"
     rf"|{_NUM.format(5)}\s(?P<things>[a-z]+s)\b)",
     re.IGNORECASE,
+)
+# Where an amount may start: a sign or "more than" (looked at, not consumed), or a whole run of
+# digits and commas. A match can never start inside such a run unless one starting at the run's
+# first digit would have matched too, so trying each run once finds what a scan of every position
+# finds, in linear time; `_AMOUNT.finditer` retried every digit of a run, each time to its end.
+_AMOUNT_START = re.compile(
+    r"(?=more than |₹|Rs|INR|US\$|\[US\]\$|\$|USD|€)|\d[\d,]*", re.IGNORECASE
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PERIOD = re.compile(r"\b(FY ?\d{2,4}|by 20\d\d|in 20\d\d|Q[1-4] 20\d\d)\b")
@@ -157,6 +166,25 @@ def _is_conversion(sentence: str, offset: int, previous: Amount | None, amount: 
     return between.strip() == "("
 
 
+def _amount_matches(sentence: str) -> Iterator[re.Match[str]]:
+    """The matches `_AMOUNT.finditer(sentence)` gives, left to right, without overlaps.
+
+    Only the positions `_AMOUNT_START` finds are tried; after a match the search for starts
+    resumes at its end, as finditer's does.
+    """
+    pos = 0
+    while True:
+        match = None
+        for start in _AMOUNT_START.finditer(sentence, pos):
+            match = _AMOUNT.match(sentence, start.start())
+            if match is not None:
+                break
+        if match is None:
+            return
+        yield match
+        pos = match.end()
+
+
 def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
     """Amounts in a sentence, with offsets into the document (sentence starts at `offset`).
 
@@ -164,12 +192,13 @@ def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
     """
     amounts: list[Amount] = []
     previous: Amount | None = None
-    for match in _AMOUNT.finditer(sentence):
+    declining = _DECLINE.search(sentence) is not None
+    for match in _amount_matches(sentence):
         amount = _amount(match, offset)
         if amount is None:
             continue
         if not _is_conversion(sentence, offset, previous, amount):
-            if amount.unit is FigureUnit.PERCENT and _DECLINE.search(sentence):
+            if amount.unit is FigureUnit.PERCENT and declining:
                 amount = Amount(
                     amount.start,
                     amount.end,
@@ -184,10 +213,13 @@ def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
 
 
 def _word_counts(sentence: str, offset: int, found: list[Amount]) -> list[Amount]:
-    taken = [(a.start - offset, a.end - offset) for a in found]
+    # `found` is in order and without overlaps, so one bisection tells whether a start is taken.
+    starts = [a.start - offset for a in found]
+    ends = [a.end - offset for a in found]
     counts = []
     for match in _WORD_COUNT.finditer(sentence):
-        if any(s <= match.start() < e for s, e in taken):
+        at = bisect.bisect_right(starts, match.start()) - 1
+        if at >= 0 and match.start() < ends[at]:
             continue
         value = _WORD_NUMBERS[match.group("w").casefold()]
         counts.append(
@@ -233,17 +265,47 @@ class QuoteSpan:
     text: str
 
 
-_QUOTE = re.compile(r"“(?P<a>[^”]+)”|(?<![A-Za-z])'(?P<b>[^']+?)'(?![A-Za-z])|\"(?P<c>[^\"]+)\"")
+# An opening quote: curly, straight double, or a straight single one not ending a word (an
+# apostrophe). Each closes at the next closing mark; a single quote must not open a word after it.
+_OPENING = re.compile(r"“|(?<![A-Za-z])'|\"")
+_CLOSING = {"“": "”", "'": "'", '"': '"'}
+_LETTER_AFTER = re.compile(r"[A-Za-z]")
 MIN_QUOTE_WORDS = 3
+
+
+def _quoted(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Spans (inner start, inner end) of quoted stretches in `text[start:end]`, left to right.
+
+    A scanner, not a regular expression: `“[^”]+”` searched from every opening of an unclosed
+    quote ran to the end of the text each time (quadratic). Here each closing mark is looked for
+    once per opening, and a curly opening with no closing mark after it rules out every later one.
+    """
+    pos, unclosed_curly = start, False
+    while (opening := _OPENING.search(text, pos, end)) is not None:
+        mark = opening.group()
+        inner = opening.end()
+        if mark == "“" and unclosed_curly:
+            pos = inner
+            continue
+        close = text.find(_CLOSING[mark], inner, end)
+        if close < 0:
+            unclosed_curly = unclosed_curly or mark == "“"
+            pos = inner
+            continue
+        letter_after = mark == "'" and _LETTER_AFTER.match(text, close + 1, end) is not None
+        if close == inner or letter_after:
+            pos = inner
+            continue
+        yield inner, close
+        pos = close + 1
 
 
 def find_quotes(text: str, start: int, end: int) -> list[QuoteSpan]:
     """Quoted stretches of the article (curly, straight double, or straight single quotes)."""
     quotes = []
-    for match in _QUOTE.finditer(text, start, end):
-        group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
-        inner = match.group(group).rstrip(",").strip()
+    for inner_start, inner_end in _quoted(text, start, end):
+        inner = text[inner_start:inner_end].rstrip(",").strip()
         if len(inner.split()) >= MIN_QUOTE_WORDS:
-            pos = text.index(inner, match.start(group))
+            pos = text.index(inner, inner_start)
             quotes.append(QuoteSpan(pos, pos + len(inner), inner))
     return quotes

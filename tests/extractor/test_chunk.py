@@ -2,6 +2,7 @@
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,3 +44,24 @@ def test_chunks_cover_all_sentences_in_order(sentences: list[list[str]], limit: 
         assert b.context is not None and b.context.end == a.focus.end
     starts = {s.start for s in spans}
     assert all(c.focus.start in starts for c in chunks)
+
+
+@pytest.mark.timeout(10)
+def test_splitting_is_linear_on_a_run_of_abbreviations() -> None:
+    # 4,000 "Co. " took 1 s and the time grew with the square; 25,000 took far over 10 s.
+    text = "Co. " * 25_000
+    assert _split(text) == [text.strip()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Xiaomi Co. Ltd. grew. Next one.", ["Xiaomi Co. Ltd. grew.", "Next one."]),
+        ("It hit the U.S. Markets fell.", ["It hit the U.S. Markets fell."]),
+        ("Ask Dr. Rao. He knows.", ["Ask Dr. Rao.", "He knows."]),
+        ("It is in StCo. Then more.", ["It is in StCo.", "Then more."]),
+        ("Buy No. 5 now. Then go.", ["Buy No. 5 now.", "Then go."]),
+    ],
+)
+def test_abbreviations_do_not_end_sentences(text: str, expected: list[str]) -> None:
+    assert _split(text) == expected
