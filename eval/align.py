@@ -1,9 +1,16 @@
 """Optimal one-to-one alignment of predicted to gold items, and the category of each item.
 
 Greedy matching lets an early, mediocre pair steal a later item's best partner; the Hungarian
-algorithm (scipy's `linear_sum_assignment`) maximises total similarity instead, so the result
-does not depend on list order. Among candidate pairs above the minimum similarity, a small bonus
-for the share of agreeing fields breaks ties towards the pairing a human would choose.
+algorithm (scipy's `linear_sum_assignment`) finds the best matching instead. "Best" is
+lexicographic, so no weight can trade one criterion against another:
+
+1. the largest total similarity (similarities rounded to 1e-6, so float noise is no preference);
+2. among those, the fewest type-deciding mismatches (pairs that would be *incorrect*);
+3. then the fewest mismatches of other compared fields;
+4. then the solver's first choice over items in canonical content order (`score.canonical`),
+   which depends on what the items say, never on where they stand in their lists.
+
+The three criteria are packed exactly into one integer-valued objective per pair.
 """
 
 from __future__ import annotations
@@ -22,8 +29,10 @@ from extractor_eval.similarity import Matrix
 from extractor_eval.specs import TypeSpec
 from extractor_schemas import Grounded
 
-AGREEMENT_BONUS = 0.05
-"""Weight of the agreeing-field share in the assignment objective; below any gate's spacing."""
+SIMILARITY_UNITS = 1_000_000
+"""Similarities are compared in millionths: closer than that counts as a tie."""
+_EXACT_LIMIT = 2**52
+"""Objective totals stay below this, so float64 adds them without rounding."""
 
 
 @dataclass(frozen=True)
@@ -51,14 +60,38 @@ def compare_fields(
     return tuple((f, f.equal(pred, gold, ctx)) for f in spec.fields)
 
 
-def assign(sim: Matrix, bonus: Matrix, min_similarity: float) -> list[tuple[int, int]]:
-    """Pairs (pred, gold) maximising total similarity, never below the minimum."""
-    if sim.size == 0:
+def mismatch_cost(checks: tuple[tuple[FieldSpec, bool], ...], weight: int) -> int:
+    """Wrong type-deciding fields weigh `weight` each, other wrong fields one."""
+    return sum(weight if f.decides_type else 1 for f, ok in checks if not ok)
+
+
+def objective(
+    sim: Matrix, checks: dict[tuple[int, int], tuple[tuple[FieldSpec, bool], ...]], fields: int
+) -> Matrix:
+    """Per-pair weights whose matching totals order matchings lexicographically by similarity,
+    then type-deciding mismatches, then other mismatches (see the module docstring).
+
+    With k = the most pairs a matching can hold, a type mismatch weighs more than every other
+    mismatch a matching can have, and one similarity unit more than every mismatch cost.
+    """
+    k = min(sim.shape)
+    type_weight = fields * k + 1
+    unit = (fields * type_weight) * k + 1
+    if SIMILARITY_UNITS * unit * k >= _EXACT_LIMIT:
+        raise ValueError(f"too many items of one type in one document to align exactly: {k}")
+    weights = np.zeros_like(sim)
+    for (i, j), found in checks.items():
+        units = max(1, round(float(sim[i, j]) * SIMILARITY_UNITS))
+        weights[i, j] = units * unit - mismatch_cost(found, type_weight)
+    return weights
+
+
+def assign(weights: Matrix) -> list[tuple[int, int]]:
+    """Pairs (pred, gold) maximising the total weight; zero-weight pairs are not aligned."""
+    if weights.size == 0:
         return []
-    eligible = (sim >= min_similarity) & (sim > 0)
-    objective = np.where(eligible, sim + bonus, 0.0)
-    rows, cols = linear_sum_assignment(objective, maximize=True)
-    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if eligible[r, c]]
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if weights[r, c] > 0]
 
 
 def pair_up(
@@ -71,11 +104,8 @@ def pair_up(
     if eligible.sum(axis=0).max() <= 1 and eligible.sum(axis=1).max() <= 1:
         chosen = candidates  # no item has two candidates: nothing to optimise
     else:
-        bonus = np.zeros_like(sim)
-        for (i, j), found in checks.items():
-            bonus[i, j] = AGREEMENT_BONUS * sum(ok for _, ok in found) / max(len(found), 1)
-        chosen = assign(sim, bonus, ctx.config.min_similarity)
-    return [Pair(i, j, float(sim[i, j]), checks[(i, j)]) for i, j in chosen]
+        chosen = assign(objective(sim, checks, len(spec.fields)))
+    return [Pair(i, j, float(sim[i, j]), checks[(i, j)]) for i, j in sorted(chosen)]
 
 
 def categorise(checks: tuple[tuple[FieldSpec, bool], ...]) -> Category:

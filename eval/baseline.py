@@ -13,14 +13,19 @@ set moves F1 far more than that.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from extractor_eval.config import ScoringConfig
+from extractor_eval.flips import Flip, flips
 from extractor_eval.report_model import Frozen, Macro, Report, Scores, TypeScore
+from extractor_eval.schemes import LABEL, SCHEMES
 
-BASELINE_FORMAT = 1
+BASELINE_FORMAT = 2
+"""2: partial-credit scores (scorer 2.0.0). A baseline of another format is refused, never
+half-compared: move it explicitly with --update-baseline and review its diff."""
 DEFAULT_TOLERANCE = 0.005
 _DIGITS = 6
 _EPSILON = 1e-9
@@ -38,19 +43,16 @@ class Baseline(Frozen):
     """Gold item key → category; spurious items are counted in `per_type`, not listed."""
 
 
-class Flip(Frozen):
-    key: str
-    before: str
-    after: str
-
-
 class GateResult(Frozen):
     passed: bool
     tolerance: float
     regressions: list[str]
     warnings: list[str]
     lost: list[Flip]
-    """Gold items whose category got worse (correct → partial, partial → missing, …)."""
+    """Gold items whose category got worse (correct → partial, partial → missing, …), not
+    accepted: each one fails the gate."""
+    accepted: list[Flip]
+    """Lost items the run named with --accept: reviewed, so they do not fail it."""
     gained: list[Flip]
     """Gold items whose category got better."""
 
@@ -64,9 +66,7 @@ def _round_scores(scores: Scores) -> Scores:
 
 
 def _round_type(score: TypeScore) -> TypeScore:
-    return score.model_copy(
-        update={"strict": _round_scores(score.strict), "lenient": _round_scores(score.lenient)}
-    )
+    return score.model_copy(update={s: _round_scores(getattr(score, s)) for s in SCHEMES})
 
 
 def baseline_of(report: Report) -> Baseline:
@@ -78,6 +78,7 @@ def baseline_of(report: Report) -> Baseline:
         micro=_round_type(report.micro.score),
         macro=Macro(
             strict_f1=round(report.macro.strict_f1, _DIGITS),
+            partial_credit_f1=round(report.macro.partial_credit_f1, _DIGITS),
             lenient_f1=round(report.macro.lenient_f1, _DIGITS),
             types=report.macro.types,
         ),
@@ -99,6 +100,13 @@ def write_baseline(path: Path, baseline: Baseline) -> None:
 def load_baseline(path: Path) -> Baseline:
     """A baseline file, or a full JSON report (its stable part is taken)."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and "meta" not in data:
+        found = data.get("baseline_format")
+        if found != BASELINE_FORMAT:
+            raise ValueError(
+                f"{path} has baseline format {found}, this scorer writes {BASELINE_FORMAT}: "
+                "re-score the baseline predictions with --update-baseline and review the diff"
+            )
     try:
         if isinstance(data, dict) and "meta" in data:
             return baseline_of(Report.model_validate(data))
@@ -107,25 +115,29 @@ def load_baseline(path: Path) -> Baseline:
         raise ValueError(f"{path} is neither a baseline nor a JSON report: {exc}") from None
 
 
+def _drop(name: str, old: float, new: float, tolerance: float) -> list[str]:
+    if old - new > tolerance + _EPSILON:
+        return [f"{name} F1 {old:.4f} → {new:.4f} (−{old - new:.4f} > tolerance {tolerance})"]
+    return []
+
+
 def _drops(name: str, before: TypeScore, after: TypeScore, tolerance: float) -> list[str]:
-    """Strict and lenient F1 both gate: a weak model's gains and losses are often partial."""
+    """Every reported scheme gates: a weak model's gains and losses are often partial."""
     found = []
-    for kind in ("strict", "lenient"):
-        old, new = getattr(before, kind).f1, getattr(after, kind).f1
-        if old - new > tolerance + _EPSILON:
-            found.append(
-                f"{name}: {kind} F1 {old:.4f} → {new:.4f} "
-                f"(−{old - new:.4f} > tolerance {tolerance})"
-            )
+    for scheme in SCHEMES:
+        old, new = getattr(before, scheme).f1, getattr(after, scheme).f1
+        found += _drop(f"{name}: {LABEL[scheme]}", old, new, tolerance)
+    if after.counts.spurious > before.counts.spurious:
+        found.append(f"{name}: spurious items {before.counts.spurious} → {after.counts.spurious}")
     return found
 
 
-# Worse categories rank lower; a gold item whose category falls has flipped.
-_RANK = {"correct": 3, "partial": 2, "incorrect": 1, "missing": 0, "absent": 0}
-
-
-def _worse(before: str, after: str) -> bool:
-    return _RANK.get(after, 0) < _RANK.get(before, 0)
+def _macro_drops(before: Macro, after: Macro, tolerance: float) -> list[str]:
+    found = []
+    for scheme in SCHEMES:
+        old, new = getattr(before, f"{scheme}_f1"), getattr(after, f"{scheme}_f1")
+        found += _drop(f"macro: {LABEL[scheme]}", old, new, tolerance)
+    return found
 
 
 def _warnings(current: Baseline, baseline: Baseline) -> list[str]:
@@ -142,26 +154,40 @@ def _warnings(current: Baseline, baseline: Baseline) -> list[str]:
     return warnings
 
 
-def gate(current: Baseline, baseline: Baseline, tolerance: float) -> GateResult:
-    """Fail when micro-F1 or any record type's F1 (strict or lenient) fell beyond tolerance."""
-    found = _drops("micro", baseline.micro, current.micro, tolerance)
+def gate(
+    current: Baseline, baseline: Baseline, tolerance: float, accept: Collection[str] = ()
+) -> GateResult:
+    """Fail on any gold item whose category got worse, unless `accept` names it, and on any
+    drop beyond tolerance of micro, macro or per-type F1 in any scheme, or any new spurious
+    item of a type.
+
+    When every lost item is accepted, the score drops they cause are accepted with them (they
+    are printed as warnings); a new spurious item has no key to accept and still fails.
+    """
+    drops = _drops("micro", baseline.micro, current.micro, tolerance)
+    drops += _macro_drops(baseline.macro, current.macro, tolerance)
     now = {t.record_type: t for t in current.per_type}
     for t in baseline.per_type:
         if t.record_type in now:
-            found += _drops(t.record_type, t, now[t.record_type], tolerance)
+            drops += _drops(t.record_type, t, now[t.record_type], tolerance)
+    gained, lost = flips(baseline.items, current.items)
+    accepted = [f for f in lost if f.key in accept]
+    lost = [f for f in lost if f.key not in accept]
+    warnings = _warnings(current, baseline)
+    warnings += [f"--accept {k}: no such lost item" for k in sorted(set(accept) - _keys(accepted))]
+    if accepted and not lost:
+        warnings += [f"accepted: {d}" for d in drops if "spurious" not in d]
+        drops = [d for d in drops if "spurious" in d]
     return GateResult(
-        passed=not found,
+        passed=not drops and not lost,
         tolerance=tolerance,
-        regressions=found,
-        warnings=_warnings(current, baseline),
-        lost=[
-            Flip(key=k, before=c, after=current.items.get(k, "absent"))
-            for k, c in sorted(baseline.items.items())
-            if _worse(c, current.items.get(k, "absent"))
-        ],
-        gained=[
-            Flip(key=k, before=baseline.items.get(k, "absent"), after=c)
-            for k, c in sorted(current.items.items())
-            if _worse(c, baseline.items.get(k, "absent"))
-        ],
+        regressions=drops,
+        warnings=warnings,
+        lost=lost,
+        accepted=accepted,
+        gained=gained,
     )
+
+
+def _keys(found: list[Flip]) -> set[str]:
+    return {f.key for f in found}

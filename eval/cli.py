@@ -49,7 +49,8 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
             "compare",
             help="paired comparison of two runs on the same gold",
             description=(
-                "Compare run B against run A: per-type ΔF1 with paired-bootstrap intervals."
+                "Compare run B against run A: per-type ΔF1 in every scheme with paired "
+                "intervals and permutation p-values, and the gold items gained and lost."
             ),
         )
     )
@@ -70,8 +71,24 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
         "--figure-tolerance",
         type=float,
         default=defaults.figure_rel_tolerance,
-        help="relative tolerance on figure values (%(default)s)",
+        help="relative distance of a figure's value from gold within which it can be aligned "
+        "(%(default)s)",
     )
+    group.add_argument(
+        "--figure-value-tolerance",
+        type=float,
+        default=defaults.figure_value_tolerance,
+        help="relative tolerance for an aligned figure's value to be right; by default it must "
+        "equal gold at the precision gold's raw text states",
+    )
+    group.add_argument(
+        "--interval",
+        choices=("auto", "jackknife_t", "percentile_bootstrap"),
+        default=defaults.interval_method,
+        help="interval method (%(default)s: jackknife-t below "
+        f"{defaults.small_sample_documents} documents, percentile bootstrap above)",
+    )
+    group.add_argument("--permutations", type=int, default=defaults.permutations)
     group.add_argument("--resamples", type=int, default=defaults.bootstrap_resamples)
     group.add_argument("--seed", type=int, default=defaults.bootstrap_seed)
 
@@ -110,6 +127,14 @@ def _add_eval(parser: argparse.ArgumentParser) -> None:
         help="allowed F1 drop before failing (%(default)s; use 0 for exact replays)",
     )
     gate_group.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="ITEM_KEY",
+        help="a lost gold item ('doc | type | label', as the gate prints it) that was reviewed "
+        "and may be lost; repeatable",
+    )
+    gate_group.add_argument(
         "--update-baseline",
         action="store_true",
         help="write this run as the new --baseline instead of gating",
@@ -132,6 +157,9 @@ def _config(args: argparse.Namespace) -> ScoringConfig:
         min_similarity=args.min_similarity,
         fuzzy_threshold=args.fuzzy_threshold,
         figure_rel_tolerance=args.figure_tolerance,
+        figure_value_tolerance=args.figure_value_tolerance,
+        interval_method=args.interval,
+        permutations=args.permutations,
         bootstrap_resamples=args.resamples,
         bootstrap_seed=args.seed,
     )
@@ -174,7 +202,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.baseline is None:
         return 0
     try:
-        result = gate(current, load_baseline(args.baseline), args.tolerance)
+        result = gate(current, load_baseline(args.baseline), args.tolerance, set(args.accept))
     except (OSError, ValueError) as exc:
         return _error(f"cannot read baseline {args.baseline}: {exc}")
     print(render_gate(result))

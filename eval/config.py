@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 # Bump when a change to matching or categories can move a score: baselines record it, so a
 # regression caused by the scorer is told apart from one caused by the extractor.
-SCORER_VERSION = "1.0.0"
+SCORER_VERSION = "2.0.0"
 
 
 class ScoringConfig(BaseModel):
@@ -29,8 +31,37 @@ class ScoringConfig(BaseModel):
     figure_rel_tolerance: float = Field(
         default=0.01,
         ge=0.0,
-        description="Relative tolerance on a figure's value, against the gold value.",
+        description=(
+            "Relative distance from the gold value within which a figure can be aligned (its "
+            "key). Whether the aligned value is *right* is figure_value_tolerance's business."
+        ),
+    )
+    figure_value_tolerance: float | None = Field(
+        default=None,
+        ge=0.0,
+        description=(
+            "None: an aligned figure's value is right when it equals gold at the precision the "
+            "gold raw text states (half a unit of its last written digit, times its scale "
+            "word: '₹272 crore' ± ₹0.5 crore, '18,000' ± 0.5). A number: a relative "
+            "tolerance against the gold value instead."
+        ),
     )
     bootstrap_resamples: int = Field(default=1000, ge=1)
     bootstrap_seed: int = 20240531
     confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
+    interval_method: Literal["auto", "jackknife_t", "percentile_bootstrap"] = Field(
+        default="auto",
+        description=(
+            "auto: jackknife-t below small_sample_documents documents (the percentile "
+            "bootstrap undercovers there), percentile bootstrap from then on."
+        ),
+    )
+    small_sample_documents: int = Field(default=20, ge=2)
+    permutations: int = Field(
+        default=10_000,
+        ge=1,
+        description=(
+            "Paired permutation test of compare: exact when 2^documents is at most this, "
+            "otherwise this many random swaps under bootstrap_seed."
+        ),
+    )

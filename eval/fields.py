@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from extractor_eval.amounts import equal_as_stated
 from extractor_eval.entities import DocContext, EntityId, name_key, raw_forms
 from extractor_eval.normalise import (
     normalise_phrase,
@@ -151,8 +152,15 @@ def _covers(forms: set[str], others: set[str], ctx: DocContext) -> bool:
     return all(f in others or any(ratio(f, o) >= threshold for o in others) for f in forms)
 
 
-def close_value(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
-    """A figure's value within the relative tolerance."""
-    return value_close(
-        value_of(pred, "value"), value_of(gold, "value"), ctx.config.figure_rel_tolerance
-    )
+def stated_value(field: str, raw_field: str) -> Comparator:
+    """A number that equals gold at the precision gold's raw text (`raw_field`) states, or,
+    when `figure_value_tolerance` is set, within that relative tolerance instead."""
+
+    def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
+        p, g = value_of(pred, field), value_of(gold, field)
+        tolerance = ctx.config.figure_value_tolerance
+        if tolerance is not None:
+            return value_close(p, g, tolerance)
+        return equal_as_stated(p, g, value_of(gold, raw_field))
+
+    return equal

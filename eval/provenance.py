@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
-import subprocess
 from importlib import metadata
 
 from extractor_eval.config import SCORER_VERSION
 from extractor_eval.report_model import RunMeta
+from extractor_schemas.provenance import git_commit
 
 PACKAGES: tuple[str, ...] = ("numpy", "scipy", "rapidfuzz", "pydantic", "extractor")
-
-
-def git_commit() -> str | None:
-    """HEAD of the current repository, or None outside git or without git installed."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None
 
 
 def package_versions() -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
-from extractor_eval.bootstrap import f1_interval
+from extractor_eval.bootstrap import IntArray, f1_interval, type_intervals
 from extractor_eval.config import ScoringConfig
 from extractor_eval.loading import Run, grounding_counts
 from extractor_eval.outcomes import Category, Counts, DocResult, ItemResult
@@ -19,8 +19,10 @@ from extractor_eval.report_model import (
     ItemOutcome,
     Report,
     RunMeta,
+    SchemeIntervals,
     Validity,
 )
+from extractor_eval.schemes import SCHEMES
 from extractor_eval.score import (
     TYPES,
     count_array,
@@ -55,18 +57,34 @@ def build_report(
         validity=_validity(gold, run, results),
         micro=Headline(
             score=type_score(ALL, to_counts(array.sum(axis=(0, 1)))),
-            strict_f1_interval=f1_interval(array, config, lenient=False),
-            lenient_f1_interval=f1_interval(array, config, lenient=True),
+            strict_f1_interval=f1_interval(array, config, "strict"),
+            partial_credit_f1_interval=f1_interval(array, config, "partial_credit"),
+            lenient_f1_interval=f1_interval(array, config, "lenient"),
         ),
         micro_valid_only=type_score(ALL, to_counts(array[valid].sum(axis=(0, 1)))),
         macro=macro(per_type),
         per_type=[type_score(t, c) for t, c in per_type.items()],
+        per_type_intervals=_type_intervals(array, config),
         field_accuracy=field_accuracy(results),
         grounding=_grounding(run, gold.keys()),
         documents=[_document(r, to_counts(array[i].sum(axis=0))) for i, r in enumerate(results)],
         items=[_outcome(r.doc_id, item) for r in results for item in _ordered(r.items)],
         failures=[row for r in results for item in _ordered(r.items) for row in _rows(r, item)],
     )
+
+
+def _type_intervals(array: IntArray, config: ScoringConfig) -> list[SchemeIntervals]:
+    """Per-type F1 intervals over documents, by the same method as the headline's."""
+    by_scheme = {s: type_intervals(array, config, s) for s in SCHEMES}
+    return [
+        SchemeIntervals(
+            record_type=t,
+            strict=by_scheme["strict"][k],
+            partial_credit=by_scheme["partial_credit"][k],
+            lenient=by_scheme["lenient"][k],
+        )
+        for k, t in enumerate(TYPES)
+    ]
 
 
 def _validity(
@@ -113,8 +131,9 @@ def _document(result: DocResult, c: Counts) -> DocumentScore:
         status=result.status,
         problem=result.problem,
         counts=CountsModel.of(c),
-        strict=prf(c, lenient=False),
-        lenient=prf(c, lenient=True),
+        strict=prf(c, "strict"),
+        partial_credit=prf(c, "partial_credit"),
+        lenient=prf(c, "lenient"),
     )
 
 

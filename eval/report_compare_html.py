@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from extractor_eval.compare import CompareReport, ItemFlip, TypeDelta
+from extractor_eval.compare import CompareReport, SchemeComparison, TypeDelta
+from extractor_eval.flips import Flip
 from extractor_eval.html import el, page, table, text
+from extractor_eval.report_text import p_value
+from extractor_eval.schemes import LABEL
 from extractor_eval.sections import interval, num
 
 
-def _delta_row(d: TypeDelta) -> str:
-    scope = {"data-type": d.record_type}
+def _delta_row(d: TypeDelta, scheme: str) -> str:
+    scope = {"data-type": d.record_type, "data-scheme": scheme}
     cells = [
         el("td", text(d.record_type)),
         el("td", text(num(d.f1_a)), {"class": "n", **scope, "data-metric": "f1-a"}),
@@ -19,16 +22,22 @@ def _delta_row(d: TypeDelta) -> str:
             {"class": "n", **scope, "data-metric": "delta", "data-value": d.delta},
         ),
         el("td", text(interval(d.interval))),
+        el("td", text(p_value(d.p_value)), {"class": "n", **scope, "data-metric": "p"}),
     ]
     return el("tr", "".join(cells), scope)
 
 
-def _flips(title: str, flips: list[ItemFlip], ident: str) -> str:
+def _scheme(c: SchemeComparison) -> str:
+    return el("h2", text(f"{LABEL[c.scheme].capitalize()} F1 per record type")) + table(
+        ["type", "F1 A", "F1 B", "ΔF1 (B − A)", "paired interval", "p (permutation)"],
+        [_delta_row(d, c.scheme) for d in [*c.per_type, c.micro]],
+        {"id": f"deltas-{c.scheme}"},
+    )
+
+
+def _flips(title: str, flips: list[Flip], ident: str) -> str:
     rows = [
-        el(
-            "tr",
-            el("td", text(f.key)) + el("td", text(f.category_a)) + el("td", text(f.category_b)),
-        )
+        el("tr", el("td", text(f.key)) + el("td", text(f.before)) + el("td", text(f.after)))
         for f in flips
     ]
     return el(
@@ -57,19 +66,25 @@ def render_compare_html(report: CompareReport) -> str:
         ),
         {"class": "headline"},
     )
-    deltas = table(
-        ["type", "F1 A", "F1 B", "ΔF1 (B − A)", "paired bootstrap"],
-        [_delta_row(d) for d in [*report.per_type, report.micro]],
-        {"id": "deltas"},
-    )
     docs = table(
-        ["document", "A", "B", "F1 A", "F1 B", "outcome"],
+        ["document", "A", "B", "F1 A", "F1 B", "F1½ A", "F1½ B", "gained", "lost", "outcome"],
         [
             el(
                 "tr",
                 "".join(
                     el("td", text(v))
-                    for v in (d.doc_id, d.status_a, d.status_b, num(d.f1_a), num(d.f1_b), d.outcome)
+                    for v in (
+                        d.doc_id,
+                        d.status_a,
+                        d.status_b,
+                        num(d.strict_a),
+                        num(d.strict_b),
+                        num(d.partial_credit_a),
+                        num(d.partial_credit_b),
+                        d.gained,
+                        d.lost,
+                        d.outcome,
+                    )
                 ),
                 {"data-doc": d.doc_id, "data-outcome": d.outcome},
             )
@@ -80,11 +95,10 @@ def render_compare_html(report: CompareReport) -> str:
     body = (
         header
         + outcome
-        + el("h2", "Strict F1 per record type")
-        + deltas
+        + "".join(_scheme(c) for c in report.schemes)
         + el("h2", "Per document")
         + docs
-        + _flips("Gained in B (correct in B, not in A)", report.gained, "gained")
-        + _flips("Lost in B (correct in A, not in B)", report.lost, "lost")
+        + _flips("Gained in B (category better than in A)", report.gained, "gained")
+        + _flips("Lost in B (category worse than in A)", report.lost, "lost")
     )
     return page("Run comparison", body)

@@ -18,7 +18,9 @@ from extractor_eval.html import el, page, table, text, void
 from extractor_eval.loading import Run
 from extractor_eval.outcomes import CATEGORIES, Category
 from extractor_eval.report_model import CountsModel, ItemOutcome, Report, TypeScore
-from extractor_eval.sections import interval, num
+from extractor_eval.schemes import LABEL, SCHEMES
+from extractor_eval.score import canonical
+from extractor_eval.sections import interval, interval_method, num
 from extractor_schemas import ArticleRecord, Grounded
 
 # Where highlights overlap, the worse category colours the overlap.
@@ -63,12 +65,9 @@ def _count_cells(counts: CountsModel, scope: Mapping[str, object]) -> str:
 def _type_row(score: TypeScore) -> str:
     scope = {"data-type": score.record_type}
     metrics = [
-        score.strict.precision,
-        score.strict.recall,
-        score.strict.f1,
-        score.lenient.precision,
-        score.lenient.recall,
-        score.lenient.f1,
+        x
+        for scores in (score.strict, score.partial_credit, score.lenient)
+        for x in (scores.precision, scores.recall, scores.f1)
     ]
     return el(
         "tr",
@@ -95,10 +94,20 @@ def _headline(report: Report) -> str:
         )
         for c in CATEGORIES
     )
+    partial = el(
+        "strong",
+        text(num(micro.score.partial_credit.f1)),
+        {"id": "micro-partial-credit-f1", "data-value": micro.score.partial_credit.f1},
+    )
     lines = [
-        f"Micro strict F1 {f1} {text(interval(micro.strict_f1_interval))} · lenient "
-        f"{text(num(micro.score.lenient.f1))} {text(interval(micro.lenient_f1_interval))}",
+        f"Micro strict F1 {f1} {text(interval(micro.strict_f1_interval))} · partial credit F1 "
+        f"{partial} {text(interval(micro.partial_credit_f1_interval))}",
+        text(
+            f"{LABEL['lenient']} F1 {num(micro.score.lenient.f1)} "
+            f"{interval(micro.lenient_f1_interval)} · {interval_method(report)}"
+        ),
         f"Macro F1 over {len(report.macro.types)} types: strict {num(report.macro.strict_f1)}, "
+        f"partial credit {num(report.macro.partial_credit_f1)}, "
         f"lenient {num(report.macro.lenient_f1)}",
         counts,
         f"Documents: {v.gold_documents} in gold · "
@@ -130,12 +139,7 @@ def _per_type(report: Report) -> str:
         "gold",
         "pred",
         *(c.value for c in CATEGORIES),
-        "P",
-        "R",
-        "F1",
-        "P lenient",
-        "R lenient",
-        "F1 lenient",
+        *(f"{m} {LABEL[scheme]}".strip() for scheme in SCHEMES for m in ("P", "R", "F1")),
     ]
     rows = [_type_row(t) for t in report.per_type] + [_type_row(report.micro.score)]
     return el("h2", "Per record type") + table(headers, rows, {"id": "per-type"})
@@ -152,7 +156,7 @@ def _documents(report: Report) -> str:
                 + el("td", text(d.status), {"data-status": d.status})
                 + _count_cells(d.counts, scope)
                 + "".join(
-                    _num_cell(num(x)) for x in (d.strict.precision, d.strict.recall, d.strict.f1)
+                    _num_cell(num(x)) for x in (d.strict.f1, d.partial_credit.f1, d.lenient.f1)
                 )
                 + el("td", text(d.problem or "")),
                 {**scope, "class": "" if d.status == "valid" else "bad"},
@@ -164,9 +168,7 @@ def _documents(report: Report) -> str:
         "gold",
         "pred",
         *(c.value for c in CATEGORIES),
-        "P",
-        "R",
-        "F1",
+        *(f"F1 {LABEL[scheme]}" for scheme in SCHEMES),
         "problem",
     ]
     return el("h2", "Per document") + table(headers, rows, {"id": "documents"})
@@ -383,6 +385,12 @@ def read_seed(seeds_dir: Path | None, doc_id: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+def _canonical_pred(run: Run, doc_id: str) -> ArticleRecord | None:
+    """The prediction in the order its report indices refer to."""
+    doc = run.docs.get(doc_id)
+    return canonical(doc.record) if doc is not None and doc.record is not None else None
+
+
 def render_html(
     report: Report, gold: Mapping[str, ArticleRecord], run: Run, seeds_dir: Path | None
 ) -> str:
@@ -393,8 +401,8 @@ def render_html(
         _article(
             d.doc_id,
             by_doc[d.doc_id],
-            gold[d.doc_id],
-            run.docs[d.doc_id].record if d.doc_id in run.docs else None,
+            canonical(gold[d.doc_id]),
+            _canonical_pred(run, d.doc_id),
             read_seed(seeds_dir, d.doc_id),
         )
         for d in report.documents

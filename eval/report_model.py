@@ -6,6 +6,8 @@ inputs and the configuration, which is what lets a baseline be diffed and gated.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 from extractor_eval.config import ScoringConfig
@@ -53,22 +55,40 @@ class TypeScore(Frozen):
     record_type: str
     counts: CountsModel
     strict: Scores
+    partial_credit: Scores
+    """A partial item counts one half (SemEval-2013 "partial")."""
     lenient: Scores
+    """A partial item counts fully: secondary fields forgiven."""
+
+
+IntervalMethod = Literal["jackknife_t", "percentile_bootstrap"]
 
 
 class Interval(Frozen):
     low: float
     high: float
     confidence: float
-    resamples: int
-    seed: int
+    method: IntervalMethod
+    resamples: int | None
+    """Bootstrap resamples; None for the jackknife, which has none."""
+    seed: int | None
+
+
+class SchemeIntervals(Frozen):
+    """F1 intervals over documents of one record type (or "all"), one per scheme."""
+
+    record_type: str
+    strict: Interval | None
+    partial_credit: Interval | None
+    lenient: Interval | None
 
 
 class Headline(Frozen):
-    """Micro average over all items of all documents, with bootstrap intervals over documents."""
+    """Micro average over all items of all documents, with intervals over documents."""
 
     score: TypeScore
     strict_f1_interval: Interval | None
+    partial_credit_f1_interval: Interval | None
     lenient_f1_interval: Interval | None
 
 
@@ -76,6 +96,7 @@ class Macro(Frozen):
     """Unweighted mean of per-type F1 over the types that occur in gold or predictions."""
 
     strict_f1: float
+    partial_credit_f1: float
     lenient_f1: float
     types: list[str]
 
@@ -118,6 +139,7 @@ class DocumentScore(Frozen):
     problem: str | None
     counts: CountsModel
     strict: Scores
+    partial_credit: Scores
     lenient: Scores
 
 
@@ -170,6 +192,7 @@ class Report(Frozen):
     micro_valid_only: TypeScore
     macro: Macro
     per_type: list[TypeScore]
+    per_type_intervals: list[SchemeIntervals]
     field_accuracy: list[FieldAccuracy]
     grounding: Grounding | None
     documents: list[DocumentScore]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from extractor_eval.baseline import GateResult
 from extractor_eval.compare import CompareReport, TypeDelta
 from extractor_eval.report_model import Report
+from extractor_eval.schemes import LABEL
 from extractor_eval.sections import Section, interval, num, report_sections
 
 _MAX_CELL = 100
@@ -78,47 +79,82 @@ def render_gate(result: GateResult) -> str:
     lines = [f"baseline gate: {'PASS' if result.passed else 'FAIL'} (tolerance {result.tolerance})"]
     lines += [f"  regression: {r}" for r in result.regressions]
     lines += [f"  warning: {w}" for w in result.warnings]
-    lines += [f"  lost   (correct → {f.after}): {f.key}" for f in result.lost]
-    lines += [f"  gained ({f.before} → correct): {f.key}" for f in result.gained]
+    lines += [f"  lost ({f.before} → {f.after}): {f.key}" for f in result.lost]
+    lines += [f"  accepted ({f.before} → {f.after}): {f.key}" for f in result.accepted]
+    lines += [f"  gained ({f.before} → {f.after}): {f.key}" for f in result.gained]
+    if result.lost:
+        lines.append(
+            "  a lost item fails the gate whatever the totals do: fix it, name it with "
+            "--accept KEY, or move the baseline with --update-baseline after review"
+        )
     return "\n".join(lines)
 
 
+def p_value(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
 def _delta_row(d: TypeDelta) -> list[str]:
-    return [d.record_type, num(d.f1_a), num(d.f1_b), f"{d.delta:+.3f}", interval(d.interval)]
+    return [
+        d.record_type,
+        num(d.f1_a),
+        num(d.f1_b),
+        f"{d.delta:+.3f}",
+        interval(d.interval),
+        p_value(d.p_value),
+    ]
 
 
 def compare_sections(report: CompareReport) -> list[Section]:
+    method = report.schemes[0].micro.interval
+    how = "paired " + (method.method.replace("_", " ") if method else "interval")
     return [
         Section(
             "Runs",
             [
                 f"A: {report.run_a.predictions}",
                 f"B: {report.run_b.predictions}",
-                f"documents: B wins {report.wins}, loses {report.losses}, ties {report.ties}",
+                f"documents (by partial-credit F1): B wins {report.wins}, loses "
+                f"{report.losses}, ties {report.ties}",
+                f"gold items: {len(report.gained)} gained, {len(report.lost)} lost",
             ],
         ),
-        Section(
-            "Strict F1, B − A (paired bootstrap over documents)",
-            headers=("type", "F1 A", "F1 B", "ΔF1", "interval"),
-            rows=[_delta_row(d) for d in [*report.per_type, report.micro]],
+        *(
+            Section(
+                f"{LABEL[c.scheme].capitalize()} F1, B − A ({how}; p: paired permutation test)",
+                headers=("type", "F1 A", "F1 B", "ΔF1", "interval", "p"),
+                rows=[_delta_row(d) for d in [*c.per_type, c.micro]],
+            )
+            for c in report.schemes
         ),
         Section(
             "Per document",
-            headers=("document", "A", "B", "F1 A", "F1 B", "outcome"),
+            headers=("document", "A", "B", "F1 A", "F1 B", "F1½ A", "F1½ B", "+", "−", "outcome"),
             rows=[
-                [d.doc_id, d.status_a, d.status_b, num(d.f1_a), num(d.f1_b), d.outcome]
+                [
+                    d.doc_id,
+                    d.status_a,
+                    d.status_b,
+                    num(d.strict_a),
+                    num(d.strict_b),
+                    num(d.partial_credit_a),
+                    num(d.partial_credit_b),
+                    str(d.gained),
+                    str(d.lost),
+                    d.outcome,
+                ]
                 for d in report.documents
             ],
         ),
         Section(
             f"Gained in B ({len(report.gained)})",
             headers=("item", "A", "B"),
-            rows=[[f.key, f.category_a, f.category_b] for f in report.gained],
+            rows=[[f.key, f.before, f.after] for f in report.gained],
         ),
         Section(
             f"Lost in B ({len(report.lost)})",
             headers=("item", "A", "B"),
-            rows=[[f.key, f.category_a, f.category_b] for f in report.lost],
+            rows=[[f.key, f.before, f.after] for f in report.lost],
         ),
     ]
 

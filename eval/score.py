@@ -1,8 +1,8 @@
 """Scoring documents and aggregating categories into precision, recall and F1.
 
-Strict scores count only `correct` as a hit; lenient scores count `partial` as a full hit too
-(SemEval-2013's "partial" gives it 0.5 instead; a full hit keeps lenient F1 a clean upper bound:
-"right if we forgive secondary fields"). `incorrect` is never a hit.
+Three schemes (`eval/schemes.py`): strict counts only `correct` as a hit, partial credit counts a
+`partial` item as half a hit (SemEval-2013 "partial"), lenient counts it as a whole one
+("secondary fields forgiven"). `incorrect` is never a hit.
 
 Conventions for empty denominators: a type with no gold and no prediction scores 1.0 (nothing to
 find, nothing wrongly claimed); precision with no predictions but some gold is 0, recall with no
@@ -11,6 +11,7 @@ gold but some predictions is 0, so F1 is 0 either way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -22,20 +23,42 @@ from extractor_eval.entities import DocContext
 from extractor_eval.loading import PredictedDoc, Run
 from extractor_eval.outcomes import CATEGORIES, Counts, DocResult, FieldTally, ItemResult
 from extractor_eval.report_model import CountsModel, FieldAccuracy, Macro, Scores, TypeScore
-from extractor_eval.specs import SPECS
-from extractor_schemas import ArticleRecord
+from extractor_eval.schemes import PARTIAL_WEIGHT, Scheme
+from extractor_eval.specs import SPECS, TypeSpec
+from extractor_schemas import ArticleRecord, Grounded
 
 TYPES: tuple[str, ...] = tuple(SPECS)
 CountArray = npt.NDArray[np.int64]
 """Category counts shaped (documents, record types, categories), in TYPES × CATEGORIES order."""
 
 
+def _content_key(spec: TypeSpec, item: Grounded) -> tuple[str, str]:
+    data = item.model_dump(mode="json")
+    compared = {f.name: data.get(f.name) for f in spec.fields}
+    return json.dumps(compared, sort_keys=True), json.dumps(data, sort_keys=True)
+
+
+def canonical(record: ArticleRecord) -> ArticleRecord:
+    """The record with every list sorted by what its items say (compared fields first, then
+    evidence and the rest), so no score, key or index depends on the order a model or an
+    annotator listed things in. Item indices in reports refer to this order."""
+    update = {
+        record_type: sorted(record.items(record_type), key=lambda i: _content_key(spec, i))
+        for record_type, spec in SPECS.items()
+    }
+    return record.model_copy(update=update)
+
+
 def score_document(
     gold: ArticleRecord, doc: PredictedDoc | None, config: ScoringConfig
 ) -> DocResult:
-    """Every item of one document categorised; an unusable prediction leaves all gold missing."""
+    """Every item of one document categorised; an unusable prediction leaves all gold missing.
+
+    Both records are put in canonical order first (see `canonical`).
+    """
+    gold = canonical(gold)
     doc_id = gold.doc_id
-    pred = doc.record if doc is not None else None
+    pred = canonical(doc.record) if doc is not None and doc.record is not None else None
     ctx = DocContext.build(gold, pred, config)
     items: list[ItemResult] = []
     tallies: dict[tuple[str, str], FieldTally] = {}
@@ -62,14 +85,14 @@ def score_run(
     return [score_document(gold[d], run.docs.get(d), config) for d in sorted(gold)]
 
 
-def _rate(hits: int, total: int, other_empty: bool) -> float:
+def _rate(hits: float, total: int, other_empty: bool) -> float:
     if total:
         return hits / total
     return 1.0 if other_empty else 0.0
 
 
-def prf(counts: Counts, *, lenient: bool) -> Scores:
-    hits = counts.correct + (counts.partial if lenient else 0)
+def prf(counts: Counts, scheme: Scheme = "strict") -> Scores:
+    hits = counts.correct + PARTIAL_WEIGHT[scheme] * counts.partial
     precision = _rate(hits, counts.predicted, counts.gold == 0)
     recall = _rate(hits, counts.gold, counts.predicted == 0)
     total = precision + recall
@@ -84,8 +107,9 @@ def type_score(record_type: str, counts: Counts) -> TypeScore:
     return TypeScore(
         record_type=record_type,
         counts=CountsModel.of(counts),
-        strict=prf(counts, lenient=False),
-        lenient=prf(counts, lenient=True),
+        strict=prf(counts, "strict"),
+        partial_credit=prf(counts, "partial_credit"),
+        lenient=prf(counts, "lenient"),
     )
 
 
@@ -112,11 +136,14 @@ def per_type_counts(array: CountArray) -> dict[str, Counts]:
 def macro(per_type: Mapping[str, Counts]) -> Macro:
     """Mean per-type F1 over types present in gold or predictions (1.0 if none are)."""
     present = [t for t, c in per_type.items() if c.gold or c.predicted]
-    strict = [prf(per_type[t], lenient=False).f1 for t in present]
-    lenient = [prf(per_type[t], lenient=True).f1 for t in present]
+
+    def mean(scheme: Scheme) -> float:
+        return float(np.mean([prf(per_type[t], scheme).f1 for t in present])) if present else 1.0
+
     return Macro(
-        strict_f1=float(np.mean(strict)) if present else 1.0,
-        lenient_f1=float(np.mean(lenient)) if present else 1.0,
+        strict_f1=mean("strict"),
+        partial_credit_f1=mean("partial_credit"),
+        lenient_f1=mean("lenient"),
         types=present,
     )
 

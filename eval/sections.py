@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractor_eval.report_model import Interval, Report, Scores, TypeScore
+from extractor_eval.schemes import LABEL, SCHEMES, SHORT
 
 COUNT_HEADERS = ("gold", "pred", "COR", "PAR", "INC", "MIS", "SPU")
-SCORE_HEADERS = ("P", "R", "F1", "P~", "R~", "F1~")
+SCORE_HEADERS = tuple(f"{m}{SHORT[s]}" for s in SCHEMES for m in ("P", "R", "F1"))
+METHOD = {"jackknife_t": "jackknife-t", "percentile_bootstrap": "percentile bootstrap"}
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ def num(value: float | None) -> str:
 
 def interval(iv: Interval | None) -> str:
     if iv is None:
-        return "[no documents]"
+        return "[no interval: under 2 documents]"
     return f"[{iv.confidence:.0%} CI {iv.low:.3f}, {iv.high:.3f}]"
 
 
@@ -39,16 +41,37 @@ def _scores(s: Scores) -> list[str]:
 def type_row(score: TypeScore) -> list[str]:
     c = score.counts
     counts = [c.gold, c.predicted, c.correct, c.partial, c.incorrect, c.missing, c.spurious]
-    return [score.record_type, *map(str, counts), *_scores(score.strict), *_scores(score.lenient)]
+    return [
+        score.record_type,
+        *map(str, counts),
+        *_scores(score.strict),
+        *_scores(score.partial_credit),
+        *_scores(score.lenient),
+    ]
+
+
+def interval_method(report: Report) -> str:
+    """How the intervals were made, e.g. 'jackknife-t over 5 documents'."""
+    iv = report.micro.strict_f1_interval
+    if iv is None:
+        return "no interval: fewer than two gold documents"
+    how = METHOD[iv.method]
+    if iv.resamples is not None:
+        how += f", {iv.resamples} resamples, seed {iv.seed}"
+    return f"{iv.confidence:.0%} intervals: {how}, over {report.validity.gold_documents} documents"
 
 
 def headline(report: Report) -> Section:
-    micro, v = report.micro, report.validity
+    micro, v, m = report.micro, report.validity, report.macro
     notes = [
         f"micro strict F1 {num(micro.score.strict.f1)} {interval(micro.strict_f1_interval)}"
-        f"   lenient F1 {num(micro.score.lenient.f1)} {interval(micro.lenient_f1_interval)}",
-        f"macro F1 over {len(report.macro.types)} types: strict {num(report.macro.strict_f1)}"
-        f"   lenient {num(report.macro.lenient_f1)}",
+        f"   partial credit F1 {num(micro.score.partial_credit.f1)} "
+        f"{interval(micro.partial_credit_f1_interval)}",
+        f"{LABEL['lenient']} F1 {num(micro.score.lenient.f1)} "
+        f"{interval(micro.lenient_f1_interval)}",
+        f"macro F1 over {len(m.types)} types: strict {num(m.strict_f1)}   partial credit "
+        f"{num(m.partial_credit_f1)}   lenient {num(m.lenient_f1)}",
+        interval_method(report),
         f"documents: {v.gold_documents} in gold · {v.valid} valid · {v.invalid} invalid · "
         f"{v.absent} absent",
     ]
@@ -67,8 +90,22 @@ def headline(report: Report) -> Section:
 def per_type(report: Report) -> Section:
     rows = [type_row(t) for t in report.per_type] + [type_row(report.micro.score)]
     return Section(
-        "Per record type (P~ R~ F1~ lenient: partial counts as correct)",
+        "Per record type (plain: strict; ½: partial credit, a partial item counts one half; "
+        "~: lenient, secondary fields forgiven)",
         headers=("type", *COUNT_HEADERS, *SCORE_HEADERS),
+        rows=rows,
+    )
+
+
+def type_intervals(report: Report) -> Section:
+    rows = [
+        [t.record_type, interval(t.strict), interval(t.partial_credit), interval(t.lenient)]
+        for t in report.per_type_intervals
+    ]
+    return Section(
+        "Per-type F1 intervals over documents",
+        [interval_method(report)],
+        headers=("type", "strict", "partial credit", "lenient"),
         rows=rows,
     )
 
@@ -86,13 +123,16 @@ def documents(report: Report) -> Section:
             str(d.counts.gold),
             str(d.counts.predicted),
             str(d.counts.correct),
-            *_scores(d.strict),
+            str(d.counts.partial),
+            num(d.strict.f1),
+            num(d.partial_credit.f1),
+            num(d.lenient.f1),
         ]
         for d in report.documents
     ]
     return Section(
         "Per document",
-        headers=("document", "status", "gold", "pred", "COR", "P", "R", "F1"),
+        headers=("document", "status", "gold", "pred", "COR", "PAR", "F1", "F1½", "F1~"),
         rows=rows,
     )
 
@@ -147,6 +187,7 @@ def report_sections(report: Report, failure_limit: int | None) -> list[Section]:
     return [
         headline(report),
         per_type(report),
+        type_intervals(report),
         validity(report),
         fields(report),
         grounding(report),

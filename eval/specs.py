@@ -15,7 +15,6 @@ from typing import Any
 
 from extractor_eval.fields import (
     FieldSpec,
-    close_value,
     same,
     same_forms,
     same_name,
@@ -24,6 +23,7 @@ from extractor_eval.fields import (
     same_refs,
     same_set,
     same_text,
+    stated_value,
 )
 from extractor_eval.similarity import (
     SimilarityFn,
@@ -116,7 +116,7 @@ SPECS: dict[str, TypeSpec] = {
             "figures",
             figure_similarity,
             (
-                FieldSpec("value", close_value),
+                FieldSpec("value", stated_value("value", raw_field="raw")),
                 FieldSpec("metric", same("metric"), decides_type=True),
                 FieldSpec("unit", same("unit"), decides_type=True),
                 FieldSpec("currency", same("currency"), decides_type=True),

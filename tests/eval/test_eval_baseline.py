@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor_eval.cli import main
+from extractor_eval.loading import load_gold_dir
 from tests.eval.evalfixtures import corpus, drop, rich_gold, write_folder
 
 DROPPED = "d1 | partnerships | Transsion Holdings → Dixon Technologies (contract_manufacturing)"
@@ -29,7 +30,7 @@ def test_update_writes_a_stable_reviewable_baseline(tmp_path: Path) -> None:
     data = json.loads(text)
     assert list(data) == sorted(data)
     assert data["items"][DROPPED] == "correct"
-    assert text.startswith('{\n  "baseline_format": 1,')
+    assert text.startswith('{\n  "baseline_format": 2,')
 
 
 def test_gate_passes_on_identical_reports(
@@ -55,7 +56,7 @@ def test_gate_fails_when_a_partnership_is_dropped_and_names_it(
     out = capsys.readouterr().out
     assert "baseline gate: FAIL" in out
     assert "regression: micro" in out and "regression: partnerships" in out
-    assert f"lost   (correct → missing): {DROPPED}" in out
+    assert f"lost (correct → missing): {DROPPED}" in out
 
 
 def test_gate_reports_gained_items_and_passes_on_improvement(
@@ -70,12 +71,27 @@ def test_gate_reports_gained_items_and_passes_on_improvement(
     assert f"gained (missing → correct): {DROPPED}" in capsys.readouterr().out
 
 
-def test_tolerance_absorbs_small_drops(tmp_path: Path) -> None:
+def test_a_baseline_of_the_old_format_is_refused_with_the_way_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold, _, pred = corpus(tmp_path)
+    baseline = tmp_path / "baseline.json"
+    run("--pred", pred, "--gold", gold, "--baseline", baseline, "--update-baseline")
+    data = json.loads(baseline.read_text())
+    baseline.write_text(json.dumps({**data, "baseline_format": 1}))
+    assert run("--pred", pred, "--gold", gold, "--baseline", baseline) == 2
+    assert "--update-baseline" in capsys.readouterr().err
+
+
+def test_tolerance_absorbs_score_drops_but_never_a_lost_item(tmp_path: Path) -> None:
     gold, _, pred = corpus(tmp_path)
     baseline = tmp_path / "baseline.json"
     run("--pred", pred, "--gold", gold, "--baseline", baseline, "--update-baseline")
     worse = write_folder(tmp_path / "worse", [drop(rich_gold("d1"), "partnerships", 0)])
-    assert run("--pred", worse, "--gold", gold, "--baseline", baseline, "--tolerance", "0.5") == 0
+    write_folder(worse, [load_gold_dir(gold)["d2"]])
+    loose = ("--pred", worse, "--gold", gold, "--baseline", baseline, "--tolerance", "0.5")
+    assert run(*loose) == 1
+    assert run(*loose, "--accept", DROPPED) == 0
 
 
 def test_a_full_json_report_can_serve_as_baseline(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 from extractor_eval.bootstrap import f1_interval, f1_of, paired_delta_intervals
 from extractor_eval.config import ScoringConfig
 from extractor_eval.outcomes import Counts
+from extractor_eval.schemes import SCHEMES, Scheme
 from extractor_eval.score import prf
 
 
@@ -20,18 +21,16 @@ def doc_counts(seed: int = 0, docs: int = 40) -> np.ndarray:
 def test_vectorised_f1_agrees_with_prf() -> None:
     for row in doc_counts(1, 200):
         counts = Counts(*map(int, row))
-        for lenient in (False, True):
-            assert float(f1_of(row, lenient=lenient)) == pytest.approx(
-                prf(counts, lenient=lenient).f1
-            )
-    assert float(f1_of(np.zeros(5, dtype=np.int64), lenient=False)) == 1.0
+        for scheme in SCHEMES:
+            assert float(f1_of(row, scheme)) == pytest.approx(prf(counts, scheme).f1)
+    assert float(f1_of(np.zeros(5, dtype=np.int64), "strict")) == 1.0
 
 
-@pytest.mark.parametrize("lenient", [False, True])
-def test_interval_contains_the_point_estimate(lenient: bool) -> None:
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_interval_contains_the_point_estimate(scheme: Scheme) -> None:
     counts = doc_counts()
-    point = float(f1_of(counts.sum(axis=0), lenient=lenient))
-    interval = f1_interval(counts, ScoringConfig(), lenient=lenient)
+    point = float(f1_of(counts.sum(axis=0), scheme))
+    interval = f1_interval(counts, ScoringConfig(), scheme)
     assert interval is not None
     assert interval.low < point < interval.high
     assert interval.high - interval.low < 0.2
@@ -39,27 +38,27 @@ def test_interval_contains_the_point_estimate(lenient: bool) -> None:
 
 def test_interval_is_deterministic_under_the_seed() -> None:
     counts = doc_counts()
-    first = f1_interval(counts, ScoringConfig(), lenient=False)
-    again = f1_interval(counts, ScoringConfig(), lenient=False)
-    other = f1_interval(counts, ScoringConfig(bootstrap_seed=99), lenient=False)
+    first = f1_interval(counts, ScoringConfig(), "strict")
+    again = f1_interval(counts, ScoringConfig(), "strict")
+    other = f1_interval(counts, ScoringConfig(bootstrap_seed=99), "strict")
     assert first == again
     assert first != other
 
 
 def test_resample_count_need_not_fill_whole_batches() -> None:
-    interval = f1_interval(doc_counts(), ScoringConfig(bootstrap_resamples=250), lenient=False)
+    interval = f1_interval(doc_counts(), ScoringConfig(bootstrap_resamples=250), "strict")
     assert interval is not None and interval.resamples == 250
 
 
 def test_identical_documents_give_a_zero_width_interval() -> None:
     counts = np.tile([5, 1, 0, 2, 1], (10, 1))
-    interval = f1_interval(counts, ScoringConfig(), lenient=False)
+    interval = f1_interval(counts, ScoringConfig(), "strict")
     assert interval is not None
     assert interval.low == pytest.approx(interval.high)
 
 
 def test_no_documents_no_interval() -> None:
-    assert f1_interval(np.zeros((0, 5), dtype=np.int64), ScoringConfig(), lenient=False) is None
+    assert f1_interval(np.zeros((0, 5), dtype=np.int64), ScoringConfig(), "strict") is None
 
 
 def test_paired_interval_of_identical_runs_is_zero() -> None:
@@ -76,8 +75,6 @@ def test_paired_interval_contains_the_observed_delta() -> None:
     b[:, 0, 0] += 2  # B finds two more correct items per document
     result = paired_delta_intervals(a, b, ScoringConfig())
     assert result is not None
-    delta = float(
-        f1_of(b.sum(axis=(0, 1)), lenient=False) - f1_of(a.sum(axis=(0, 1)), lenient=False)
-    )
+    delta = float(f1_of(b.sum(axis=(0, 1)), "strict") - f1_of(a.sum(axis=(0, 1)), "strict"))
     assert result[1].low <= delta <= result[1].high
     assert result[1].low > 0

@@ -30,17 +30,25 @@ def test_items_gained_and_lost_with_paired_deltas(tmp_path: Path) -> None:
         load_gold_dir(gold_dir), load_run(a), load_run(b), ScoringConfig(), run_meta([]), gold_dir
     )
     assert [f.key for f in report.lost] == [DROPPED]
-    assert (report.lost[0].category_a, report.lost[0].category_b) == ("correct", "missing")
+    assert (report.lost[0].before, report.lost[0].after) == ("correct", "missing")
     assert report.gained == []
     assert (report.wins, report.losses, report.ties) == (0, 1, 1)
-    deltas = {d.record_type: d for d in report.per_type}
-    # partnerships: 4 in gold; B finds 3 of them, so F1 = 2·3 / (4 + 3)
-    assert deltas["partnerships"].delta == pytest.approx(6 / 7 - 1)
-    assert deltas["companies"].delta == 0
-    interval = deltas["partnerships"].interval
-    assert interval is not None and interval.low <= deltas["partnerships"].delta <= interval.high
-    micro = report.micro
-    assert micro.interval is not None and micro.interval.low <= micro.delta <= micro.interval.high
+    assert [c.scheme for c in report.schemes] == ["strict", "partial_credit", "lenient"]
+    for comparison in report.schemes:
+        deltas = {d.record_type: d for d in comparison.per_type}
+        # partnerships: 4 in gold; B finds 3 of them, so F1 = 2·3 / (4 + 3)
+        assert deltas["partnerships"].delta == pytest.approx(6 / 7 - 1)
+        assert deltas["companies"].delta == 0
+        assert deltas["companies"].p_value == 1.0
+        interval = deltas["partnerships"].interval
+        assert interval is not None
+        assert interval.low <= deltas["partnerships"].delta <= interval.high
+        micro = comparison.micro
+        assert micro.interval is not None
+        assert micro.interval.low <= micro.delta <= micro.interval.high
+        # exact test over 2² swaps; only one document differs, so every swap is as extreme:
+        # one document can never show a difference beyond chance
+        assert micro.p_value == 1.0
 
 
 def test_swapping_runs_swaps_gained_and_lost(tmp_path: Path) -> None:
@@ -65,7 +73,7 @@ def test_partial_to_correct_counts_as_gained(tmp_path: Path) -> None:
         gold_dir,
     )
     (flip,) = report.gained
-    assert (flip.key, flip.category_a, flip.category_b) == (
+    assert (flip.key, flip.before, flip.after) == (
         "d1 | figures | growth_rate 55% (exports)",
         "partial",
         "correct",

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from extractor_eval.config import ScoringConfig
 from extractor_eval.outcomes import Category, DocResult
+from extractor_eval.schemes import SCHEMES
 from extractor_eval.score import TYPES, prf
 from extractor_schemas import ArticleRecord
 from tests.eval.evalfixtures import score
@@ -35,7 +36,7 @@ def with_lists(rec: ArticleRecord, change: dict[str, list[Any]]) -> ArticleRecor
 def test_gold_against_itself_scores_one_for_every_type_and_field(gold: ArticleRecord) -> None:
     result = score(gold, gold)
     for record_type in TYPES:
-        assert prf(result.counts(record_type), lenient=False).f1 == 1.0
+        assert prf(result.counts(record_type), "strict").f1 == 1.0
     assert all(t.compared == t.equal for t in result.fields.values())
 
 
@@ -46,8 +47,8 @@ def test_empty_prediction_has_recall_zero(gold: ArticleRecord) -> None:
     for record_type in TYPES:
         counts = result.counts(record_type)
         if counts.gold:
-            assert prf(counts, lenient=True).recall == 0.0
-    assert prf(result.counts(), lenient=True).recall == 0.0
+            assert prf(counts, "lenient").recall == 0.0
+    assert prf(result.counts(), "lenient").recall == 0.0
 
 
 @PROPERTY
@@ -113,13 +114,10 @@ def test_adding_a_spurious_item_never_raises_precision(data: st.DataObject) -> N
     )
     config = ScoringConfig()
     before, after = score(gold, pred, config), score(gold, more, config)
-    for lenient in (False, True):
+    for scheme in SCHEMES:
+        assert prf(after.counts(), scheme).precision <= prf(before.counts(), scheme).precision
         assert (
-            prf(after.counts(), lenient=lenient).precision
-            <= prf(before.counts(), lenient=lenient).precision
-        )
-        assert (
-            prf(after.counts(record_type), lenient=lenient).precision
-            <= prf(before.counts(record_type), lenient=lenient).precision
+            prf(after.counts(record_type), scheme).precision
+            <= prf(before.counts(record_type), scheme).precision
         )
     assert after.counts(record_type).spurious == before.counts(record_type).spurious + 1

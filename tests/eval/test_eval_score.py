@@ -1,4 +1,4 @@
-"""Aggregates, hand-computed: strict/lenient P/R/F1, micro, macro, per-field accuracy."""
+"""Aggregates, hand-computed: strict / partial credit / lenient P/R/F1, micro, macro, fields."""
 
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ from extractor_eval.score import prf, score_run
 from tests.eval.evalfixtures import append, company, drop, edit, record, rich_gold
 
 
-def test_strict_and_lenient_scores_by_hand() -> None:
+def test_strict_partial_credit_and_lenient_scores_by_hand() -> None:
     counts = Counts(correct=6, partial=2, incorrect=1, missing=1, spurious=2)
     assert (counts.gold, counts.predicted) == (10, 11)
-    strict, lenient = prf(counts, lenient=False), prf(counts, lenient=True)
+    strict, lenient = prf(counts, "strict"), prf(counts, "lenient")
+    half = prf(counts, "partial_credit")  # SemEval-2013 "partial": (COR + ½ PAR) / ACT, / POS
+    assert half.precision == pytest.approx(7 / 11)
+    assert half.recall == pytest.approx(7 / 10)
+    assert half.f1 == pytest.approx(14 / 21)
     assert strict.precision == pytest.approx(6 / 11)
     assert strict.recall == pytest.approx(6 / 10)
     assert strict.f1 == pytest.approx(12 / 21)  # 2·COR / (POS + ACT)
@@ -40,7 +44,7 @@ def test_strict_and_lenient_scores_by_hand() -> None:
 def test_empty_denominator_conventions(
     counts: Counts, expected: tuple[float, float, float]
 ) -> None:
-    scores = prf(counts, lenient=False)
+    scores = prf(counts, "strict")
     assert (scores.precision, scores.recall, scores.f1) == expected
 
 
@@ -94,10 +98,13 @@ def test_failure_rows_name_document_field_values_and_category() -> None:
     status = rows[("partnerships[0].status", "partial")]
     assert (status.doc_id, status.gold_value, status.pred_value) == ("d1", "operational", "agreed")
     assert status.similarity is not None
-    assert rows[("partnerships[2]", "missing")].gold_value == (
-        "Xiaomi Corp → Optiemus Electronics (contract_manufacturing)"
-    )
-    assert rows[("companies[pred 2]", "spurious")].pred_value == "Invented Ltd"
+    (missing,) = [f for f in rows.values() if f.record_type == "partnerships" and not f.pred_value]
+    assert missing.gold_value == "Xiaomi Corp → Optiemus Electronics (contract_manufacturing)"
+    assert missing.category == "missing" and missing.field_path.startswith("partnerships[")
+    spurious = [f for f in rows.values() if f.category == "spurious"]
+    assert [(f.field_path.startswith("companies[pred "), f.pred_value) for f in spurious] == [
+        (True, "Invented Ltd")
+    ]
 
 
 def test_item_keys_are_stable_labels() -> None:
