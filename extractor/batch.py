@@ -153,6 +153,7 @@ def write_manifest(out: Path, pipeline: Pipeline, started: datetime, summary: Su
         "config": pipeline.config.model_dump(mode="json"),
         "config_sha256": pipeline.config.fingerprint(),
         "provider": pipeline.provider.identity(),
+        "strategy": pipeline.strategy.name,
         "prompt": {"id": pipeline.prompts.id, "sha256": pipeline.prompts.sha256},
         "versions": _versions(),
         "git_commit": _git_commit(),

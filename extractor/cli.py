@@ -39,6 +39,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         "cache": ("cache", "mode"),
         "cache_dir": ("cache", "dir"),
         "prompt_id": ("extraction", "prompt_id"),
+        "strategy": ("extraction", "strategy"),
     }.items():
         value = getattr(args, flag, None)
         if value is not None:
@@ -111,7 +112,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="auto (default), replay (offline), record, off",
     )
     parser.add_argument("--cache-dir", type=Path, help="cassette folder (default cassettes/)")
-    parser.add_argument("--prompt-id", help="prompt set under extractor/prompts/")
+    parser.add_argument("--prompt-id", help="prompt set (default: the strategy's own)")
+    parser.add_argument(
+        "--strategy",
+        choices=["auto", "document", "sentences"],
+        help="auto (default): sentences for the embedded model, document for an endpoint",
+    )
     parser.add_argument("--concurrency", type=int)
 
 

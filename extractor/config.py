@@ -56,6 +56,11 @@ class SamplingConfig(_Config):
     max_tokens: int = Field(default=160, ge=1)
     repeat_penalty: float = Field(default=1.3, ge=1.0)
     seed: int = 0
+    record_max_tokens: int = Field(
+        default=8192,
+        ge=1,
+        description="max_tokens of a call that answers with a whole record (document strategy).",
+    )
 
 
 class RetryConfig(_Config):
@@ -80,7 +85,31 @@ class ExtractionConfig(_Config):
     max_chars: int = Field(
         default=200_000, ge=1, description="Longer documents are refused, not truncated."
     )
-    prompt_id: str = "mentions-v1"
+    prompt_id: str | None = Field(
+        default=None,
+        description="Prompt set; unset means the strategy's own (mentions-v1, document-v1).",
+    )
+    strategy: Literal["auto", "document", "sentences"] = Field(
+        default="auto",
+        description=(
+            "How an article is read. auto: sentences for the embedded model, document for an "
+            "OpenAI-compatible endpoint."
+        ),
+    )
+    passes: int = Field(
+        default=1, ge=1, le=5, description="Readings of each chunk (document); extras add recall."
+    )
+    chunk_tokens: int = Field(
+        default=6000,
+        ge=200,
+        description="Article tokens per chunk (document strategy); a shorter article is one chunk.",
+    )
+    chunk_overlap_tokens: int = Field(
+        default=200, ge=0, description="Tokens of the previous chunk repeated at a chunk's start."
+    )
+
+
+DEFAULT_PROMPTS = {"sentences": "mentions-v1", "document": "document-v1"}
 
 
 class RunConfig(_Config):
@@ -91,9 +120,25 @@ class RunConfig(_Config):
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
     concurrency: int = Field(default=4, ge=1, le=256)
 
+    def strategy_name(self) -> str:
+        """`auto` resolved: the sentence reader for the embedded 270M model, whole records for an
+        OpenAI-compatible endpoint (which serves models that can read a whole article)."""
+        chosen = self.extraction.strategy
+        if chosen != "auto":
+            return chosen
+        return "sentences" if self.provider.kind == "embedded" else "document"
+
+    def prompt_set_id(self) -> str:
+        """The prompt set in force: the one configured, else the chosen strategy's own."""
+        return self.extraction.prompt_id or DEFAULT_PROMPTS[self.strategy_name()]
+
     def fingerprint(self) -> str:
-        """Hash of what decides outputs; cache mode and concurrency do not change an answer."""
+        """Hash of what decides outputs; cache mode and concurrency do not change an answer.
+
+        The strategy and prompt set enter resolved, so `auto` and the name it picks hash alike.
+        """
         decisive = self.model_dump(mode="json", exclude={"cache": {"mode"}, "concurrency": True})
+        decisive["extraction"].update(strategy=self.strategy_name(), prompt_id=self.prompt_set_id())
         blob = json.dumps(decisive, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 

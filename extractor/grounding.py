@@ -496,7 +496,9 @@ def _ground_item(
         shortened = (record_type, name) in _SHORTENED
         if not key_value_present(value, window, aliases, first_token=shortened):
             return f"key value {value!r} not in or next to evidence"
-    return item.model_copy(update={"span": (found.start, found.end), "grounding": found.kind})
+    # A kind set before grounding is a repair by the strategy (a snapped name): never upgraded.
+    kind = GroundingKind.FUZZY if item.grounding is GroundingKind.FUZZY else found.kind
+    return item.model_copy(update={"span": (found.start, found.end), "grounding": kind})
 
 
 def _rejection(record_type: str, item: Grounded, reason: str) -> RejectedItem:

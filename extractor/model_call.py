@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import instructor
@@ -36,7 +37,29 @@ _LABEL: ContextVar[str] = ContextVar("call_label", default="")
 
 
 class ValidationExhausted(Exception):
-    """The model's answer failed validation after every re-ask: the chunk yields nothing."""
+    """The model's answer failed validation after every re-ask: the chunk yields nothing.
+
+    `last_completion` is the final answer as the model gave it, so a caller that can keep the
+    valid part of a large answer (the document strategy) does not lose all of it.
+    """
+
+    def __init__(self, message: str, last_completion: ChatCompletion | None = None) -> None:
+        super().__init__(message)
+        self.last_completion = last_completion
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """What a strategy may set per call beyond the prompt; the defaults are the sentence reader's.
+
+    `context` reaches the response model's validators (instructor's validation context), so an
+    answer can be checked against the text it was read from and re-asked when it is not there.
+    """
+
+    system: str | None = None
+    max_tokens: int | None = None
+    seed_offset: int = 0
+    context: Mapping[str, Any] | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -68,7 +91,9 @@ class ModelCaller:
         request: JSON = dict(self.provider.identity())
         request.update({k: _plain(kwargs[k]) for k in _REQUEST_FIELDS if k in kwargs})
         request.update(
-            temperature=sampling.temperature, max_tokens=sampling.max_tokens, seed=sampling.seed
+            temperature=sampling.temperature,
+            max_tokens=kwargs.get("max_tokens") or sampling.max_tokens,
+            seed=sampling.seed + int(kwargs.get("seed_offset") or 0),
         )
         if self.provider.name == "embedded":
             request["repeat_penalty"] = sampling.repeat_penalty
@@ -92,21 +117,36 @@ class ModelCaller:
         stats.completion_tokens += int(usage.get("completion_tokens") or 0)
         return ChatCompletion.model_validate(result.response)
 
-    async def ask(self, response_model: type[T], prompt: str) -> T:
+    async def ask(
+        self, response_model: type[T], prompt: str, options: CallOptions = CallOptions()
+    ) -> T:
         """One validated answer; raises ValidationExhausted, TransportError or CacheMissError."""
         stats = _STATS.get()
         before = stats.calls
+        messages = [{"role": "user", "content": prompt}]
+        if options.system is not None:
+            messages.insert(0, {"role": "system", "content": options.system})
+        extra: dict[str, Any] = {}
+        if options.max_tokens is not None:
+            extra["max_tokens"] = options.max_tokens
+        if options.seed_offset:
+            extra["seed_offset"] = options.seed_offset
+        if options.context is not None:
+            extra["context"] = dict(options.context)
         try:
             answer: T = await self._create(
                 response_model=response_model,
-                messages=[{"role": "user", "content": prompt}],
+                messages=messages,
                 max_retries=self.config.retry.max_reasks,
+                **extra,
             )
         except InstructorRetryException as exc:
             cause = exc.__cause__
             if isinstance(cause, TransportError | CacheMissError):
                 raise cause from None
-            raise ValidationExhausted(str(cause or exc)) from None
+            last = exc.last_completion
+            completion = last if isinstance(last, ChatCompletion) else None
+            raise ValidationExhausted(str(cause or exc), completion) from None
         finally:
             stats.reasks += max(stats.calls - before - 1, 0)
         return answer

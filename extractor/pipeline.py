@@ -1,7 +1,9 @@
 """The whole flow for one document, in order:
 
-document → main-article isolation → sentences → prompts → model calls through the cache →
-validated answers → assembled record → grounding → one `PredictionLine`.
+document → main-article isolation → strategy (model calls through the cache, validated answers,
+one record) → grounding → one `PredictionLine`.
+
+The strategy is chosen by name (`extraction.strategy`); this module knows only its protocol.
 
 The CLI batch and the HTTP service both call `Pipeline.extract`, so they cannot drift apart.
 A failure of one document becomes that document's error line; it never escapes to the batch.
@@ -13,18 +15,16 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from extractor.assemble import assemble
 from extractor.cache import CacheMissError, ResponseCache
-from extractor.chunk import Chunk, chunk, sentences
 from extractor.config import RunConfig
 from extractor.documents import Document
-from extractor.extract import ArticleFindings, SentenceReader, read_article
 from extractor.grounding import ground_record
 from extractor.isolate import MainArticle, Paragraph, isolate
 from extractor.model_call import ModelCaller, start_document
-from extractor.prompting import PromptSet, load_prompts
+from extractor.prompting import PromptSet
 from extractor.providers.base import Provider, TransportError, create_provider
-from extractor_schemas.prediction import PredictionLine, RejectedItem, Usage
+from extractor.strategies.base import IsolatedDocument, Strategy, create_strategy
+from extractor_schemas.prediction import PredictionLine, Usage
 
 
 class DocumentTooLong(ValueError):
@@ -40,22 +40,23 @@ def main_article(text: str, enabled: bool) -> MainArticle:
     return MainArticle((Paragraph(start, len(text.rstrip())),))
 
 
-def chunks_of(text: str, main: MainArticle, max_chars: int) -> list[Chunk]:
-    """Sentence groups to read, each with the sentence before it; never truncated."""
-    return chunk(sentences(text, main.paragraphs), max_chars)
-
-
 @dataclass
 class Pipeline:
     config: RunConfig
     provider: Provider
     cache: ResponseCache
-    prompts: PromptSet
     caller: ModelCaller = field(init=False)
+    strategy: Strategy = field(init=False)
 
     def __post_init__(self) -> None:
         # One instructor-patched caller per pipeline; per-document stats live in contextvars.
         self.caller = ModelCaller(self.provider, self.cache, self.config)
+        self.strategy = create_strategy(self.caller, self.config)
+
+    @property
+    def prompts(self) -> PromptSet:
+        """The chosen strategy's prompt set, named in the manifest and every output line."""
+        return self.strategy.prompts
 
     @classmethod
     def from_config(cls, config: RunConfig, provider: Provider | None = None) -> Pipeline:
@@ -63,12 +64,7 @@ class Pipeline:
             config=config,
             provider=provider or create_provider(config),
             cache=ResponseCache(config.cache.dir, config.cache.mode),
-            prompts=load_prompts(config.extraction.prompt_id),
         )
-
-    def _prepare(self, text: str) -> tuple[MainArticle, list[Chunk]]:
-        main = main_article(text, self.config.extraction.isolate)
-        return main, chunks_of(text, main, self.config.extraction.chunk_chars)
 
     def _line(self, doc: Document, stats: Usage, started: float) -> PredictionLine:
         identity = self.provider.identity()
@@ -79,6 +75,7 @@ class Pipeline:
             latency_s=round(time.perf_counter() - started, 3),
             provider=self.provider.name,
             model=str(identity.get("model", "")),
+            strategy=self.strategy.name,
             prompt_id=self.prompts.id,
             prompt_sha256=self.prompts.sha256,
             config_sha256=self.config.fingerprint(),
@@ -106,33 +103,10 @@ class Pipeline:
             )
         # CPU-bound steps run in a worker thread so a large document does not stall the event
         # loop that other documents' model calls share.
-        main, chunks = await asyncio.to_thread(self._prepare, doc.text)
-        reader = SentenceReader(self.caller, self.prompts)
-        findings = await read_article(reader, doc.text, chunks, main.span or (0, len(doc.text)))
-        grounded = await asyncio.to_thread(
-            lambda: ground_record(assemble(doc.id, main, findings), doc.text)
-        )
+        main = await asyncio.to_thread(main_article, doc.text, self.config.extraction.isolate)
+        reading = await self.strategy.read(IsolatedDocument(doc.id, doc.text, main))
+        grounded = await asyncio.to_thread(ground_record, reading.record, doc.text)
         line = self._line(doc, stats, started)
         line.record = grounded.record
-        line.rejected = [*grounded.rejected, *_dropped(findings), *_unanswered(findings)]
+        line.rejected = [*grounded.rejected, *reading.rejected]
         return line
-
-
-def _dropped(findings: ArticleFindings) -> list[RejectedItem]:
-    """Names the model gave that cannot be kept (not in the sentence, or already taken)."""
-    return [
-        RejectedItem(record_type=task, item={"name": name, "evidence": s.text}, reason=reason)
-        for s in findings.sentences
-        for task, name, reason in s.dropped
-    ]
-
-
-def _unanswered(findings: ArticleFindings) -> list[RejectedItem]:
-    return [
-        RejectedItem(
-            record_type="call",
-            item={"detail": u},
-            reason="answer failed validation after all re-asks",
-        )
-        for u in findings.unanswered
-    ]

@@ -54,6 +54,7 @@ class PredictionLine(BaseModel):
     latency_s: float = 0.0
     provider: str = ""
     model: str = ""
+    strategy: str = Field(default="", description="How the article was read, e.g. 'document'.")
     prompt_id: str = ""
     prompt_sha256: str = ""
     config_sha256: str = ""

@@ -1,0 +1,243 @@
+"""Oracle endpoints: OpenAI chat servers that answer every request from the gold.
+
+The oracle reads the article in a request's first user message, finds the gold document whose
+items' evidence occurs in it, and answers with exactly those items, shaped to the request's own
+JSON schema (the forced tool's parameters, or the response format's schema), so fields the
+schema does not ask for (span, grounding, doc_id) are left out as a model would leave them.
+A perfect model's answer, then: what the pipeline loses of it is the pipeline's own loss.
+
+The noisy oracle gives the same answer plus what capable models really do wrong: companies
+whose names are not in the text, a figure whose evidence is not in the text, one-letter
+misspellings of real names, a partnership whose company is not listed, and on the first try of
+each article JSON cut off in the middle. It stays stubborn on re-asks, so what the pipeline keeps
+depends on its own checks, not on the model mending its answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from support.servers import ServerThread
+
+JSON = dict[str, Any]
+Send = Callable[[JSON], Awaitable[None]]
+Receive = Callable[[], Awaitable[JSON]]
+RECORD_LISTS = (
+    "companies",
+    "organizations",
+    "people",
+    "partnerships",
+    "export_activities",
+    "figures",
+    "programs",
+    "quotes",
+)
+INVENTED_COMPANIES = ("Zentrix Holdings", "Quorvex Industries")
+INVENTED_EVIDENCE = "Vendel Mobile reported record profits of ₹999 crore in the quarter"
+
+
+def misspell(name: str) -> str:
+    """One letter doubled inside the first long word: 'Dixon' becomes 'Dixxon'."""
+    words = name.split()
+    for i, word in enumerate(words):
+        if len(word) >= 5 and word.isalpha():
+            words[i] = word[:2] + word[2] + word[2:]
+            return " ".join(words)
+    return name
+
+
+@dataclass
+class OracleSettings:
+    gold_dir: Path
+    model: str = "oracle"
+    noisy: bool = False
+    count_tokens: Callable[[str], int] = field(default=lambda text: max(1, len(text) // 4))
+
+
+def _resolve(schema: JSON, defs: JSON) -> JSON:
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _resolve(defs[ref.rsplit("/", 1)[-1]], defs)
+    for key in ("anyOf", "oneOf"):
+        options = [_resolve(o, defs) for o in schema.get(key, [])]
+        typed = [o for o in options if o.get("type") != "null"]
+        if typed:
+            return typed[0]
+    return schema
+
+
+def shape(value: Any, schema: JSON, defs: JSON) -> Any:
+    """Value with only the properties the schema names, recursively."""
+    schema = _resolve(schema, defs)
+    if isinstance(value, dict) and "properties" in schema:
+        props: JSON = schema["properties"]
+        return {k: shape(v, props[k], defs) for k, v in value.items() if k in props}
+    if isinstance(value, list) and "items" in schema:
+        return [shape(v, schema["items"], defs) for v in value]
+    return value
+
+
+def _messages_text(request: JSON) -> tuple[str, str]:
+    """The article (first user message) and everything sent, for matching and for counting."""
+    messages = request.get("messages", [])
+    users = [m for m in messages if m.get("role") == "user"]
+    article = users[0].get("content", "") if users else ""
+    everything = json.dumps(
+        [messages, request.get("tools"), request.get("response_format")], ensure_ascii=False
+    )
+    return (article if isinstance(article, str) else json.dumps(article)), everything
+
+
+def _response_schema(request: JSON) -> tuple[JSON, str | None]:
+    tools = request.get("tools") or []
+    if tools:
+        function = tools[0]["function"]
+        return function.get("parameters", {}), str(function["name"])
+    fmt = request.get("response_format") or {}
+    return fmt.get("json_schema", {}).get("schema", {}), None
+
+
+class Oracle:
+    """The ASGI app; `counts` tallies requests by kind ('chat', 'reask', 'truncated', ...)."""
+
+    def __init__(self, settings: OracleSettings) -> None:
+        self.settings = settings
+        self.gold = {
+            path.stem: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(settings.gold_dir.glob("*.json"))
+        }
+        self.counts: Counter[str] = Counter()
+        self.tokens: Counter[str] = Counter()
+        self._seen: set[str] = set()
+
+    def answer_for(self, article: str) -> JSON:
+        """The gold items whose evidence occurs in the article, from its best-matching document."""
+        best: JSON = {}
+        best_hits = 0
+        for record in self.gold.values():
+            found = {
+                t: [i for i in record.get(t, []) if i.get("evidence") and i["evidence"] in article]
+                for t in RECORD_LISTS
+            }
+            hits = sum(len(v) for v in found.values())
+            if hits > best_hits:
+                best, best_hits = {"article": record.get("article", {}), **found}, hits
+        return best or {"article": {}, **{t: [] for t in RECORD_LISTS}}
+
+    def noise(self, answer: JSON, article: str) -> JSON:
+        """The answer with invented, ungrounded, misspelled and dangling items added."""
+        noisy = json.loads(json.dumps(answer))
+        companies = noisy["companies"]
+        sentence = companies[0]["evidence"] if companies else article[:80]
+        for name in INVENTED_COMPANIES:
+            companies.append(
+                {"evidence": sentence, "name": name, "aliases": [], "roles": ["brand"]}
+            )
+        noisy["figures"].append(
+            {
+                "evidence": INVENTED_EVIDENCE,
+                "metric": "revenue",
+                "subject": "Vendel Mobile",
+                "value": 9990000000,
+                "unit": "currency",
+                "currency": "INR",
+                "raw": "₹999 crore",
+            }
+        )
+        for company in companies[:2]:
+            company["name"] = misspell(company["name"])
+        named = {c["name"] for c in companies}
+        dangling = next((p for p in noisy["partnerships"] if p["partner"] in named), None)
+        if dangling is not None:
+            noisy["companies"] = [c for c in companies if c["name"] != dangling["partner"]]
+        return noisy
+
+    async def __call__(self, scope: JSON, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = await _read_body(receive)
+        path, method = scope["path"], scope["method"]
+        if method == "GET" and path.endswith("/models"):
+            model = {"id": self.settings.model, "object": "model", "created": 0, "owned_by": "t"}
+            await _respond(send, 200, {"object": "list", "data": [model]})
+        elif method == "POST" and path.endswith("/chat/completions"):
+            await _respond(send, 200, self.complete(json.loads(body or b"{}")))
+        else:
+            await _respond(send, 404, {"error": {"message": f"no route {method} {path}"}})
+
+    def complete(self, request: JSON) -> JSON:
+        article, everything = _messages_text(request)
+        schema, tool = _response_schema(request)
+        answer = self.answer_for(article)
+        key = hashlib.sha256(article.encode()).hexdigest()
+        first = key not in self._seen
+        self._seen.add(key)
+        self.counts["chat"] += 1
+        self.counts["reask" if len(request.get("messages", [])) > 2 else "first"] += 1
+        if self.settings.noisy:
+            answer = self.noise(answer, article)
+        arguments = json.dumps(shape(answer, schema, schema.get("$defs", {})), ensure_ascii=False)
+        if self.settings.noisy and first:
+            self.counts["truncated"] += 1
+            arguments = arguments[: len(arguments) // 2]
+        usage = {
+            "prompt_tokens": self.settings.count_tokens(everything),
+            "completion_tokens": self.settings.count_tokens(arguments),
+        }
+        self.tokens.update(usage)
+        return _completion(request, arguments, tool, usage)
+
+
+def _completion(request: JSON, arguments: str, tool: str | None, usage: JSON) -> JSON:
+    message: JSON = {"role": "assistant", "content": None}
+    if tool is None:
+        message["content"] = arguments
+    else:
+        call = {
+            "id": "call_0",
+            "type": "function",
+            "function": {"name": tool, "arguments": arguments},
+        }
+        message["tool_calls"] = [call]
+    return {
+        "id": "chatcmpl-oracle",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": request.get("model", "oracle"),
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}
+        ],
+        "usage": {**usage, "total_tokens": usage["prompt_tokens"] + usage["completion_tokens"]},
+    }
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _respond(send: Send, status: int, body: JSON) -> None:
+    raw = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": raw})
+
+
+@contextmanager
+def serve_oracle(settings: OracleSettings) -> Iterator[tuple[Oracle, str]]:
+    """The oracle on a free loopback port; yields it and its base URL (ending in /v1)."""
+    oracle = Oracle(settings)
+    with ServerThread(oracle, lifespan="off") as server:
+        yield oracle, f"{server.url}/v1"
