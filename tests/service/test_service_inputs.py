@@ -1,0 +1,136 @@
+"""Service inputs read like the CLI's: one JSONL parser, one id rule, per-line failures (issue 13).
+
+The unit tests need no server; the served ones show a lone surrogate (a legal JSON escape that is
+not Unicode text) answered as JSON, a 422 for one document and a failed line in a batch, where it
+used to be a plain-text 500.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import ValidationError
+from support.corpus import article, run_config
+from support.fake_openai import serve_fake
+from support.service_app import serve_service, wait_done
+
+from extractor.documents import Document, InputError
+from extractor.service.inputs import BatchDocument, ExtractRequest, parse_jsonl, to_document
+from extractor.service.settings import ServiceSettings
+
+SURROGATE_LINE = b'{"id": "lone", "text": "Xiaomi \\ud800 opened a plant."}'
+
+
+def _line(obj: object) -> bytes:
+    return json.dumps(obj).encode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (SURROGATE_LINE, "line 1: 'text' has a lone surrogate U+D800 at character 7"),
+        (b'{"id": "b", "text": "Caf\xe9"}', "line 1 is not valid UTF-8 at byte 24"),
+        (_line({"id": True, "text": "x"}), "line 1: 'id' must be a string, got boolean"),
+        (_line({"id": 12, "text": "x"}), "line 1: 'id' must be a string, got number"),
+        (_line({"id": "y" * 257, "text": "x"}), "line 1: 'id' is 257 characters, over the limit"),
+        (_line({"id": "a\tb", "text": "x"}), "line 1: 'id' has an invisible character U+0009"),
+        (_line({"id": "t"}), "line 1: 'text' is missing"),
+        (_line({"id": "t", "text": "z" * 101}), "line 1: text is 101 characters, over the 100"),
+        (b"[1, 2]", "line 1 is not a JSON object (got array)"),
+    ],
+)
+def test_a_bad_line_fails_with_its_cause(raw: bytes, message: str) -> None:
+    (item,) = parse_jsonl(raw, max_chars=100)
+    assert isinstance(item, InputError) and item.message.startswith(message), item
+
+
+def test_only_newline_ends_a_line() -> None:
+    raw_u2028 = '{"id": "a", "text": "One\u2028two\u0085three"}'.encode()
+    items = parse_jsonl(raw_u2028 + b"\r\n\n" + _line({"id": "b", "text": "B."}), max_chars=100)
+    assert [(i.id, type(i).__name__) for i in items] == [("a", "Document"), ("b", "Document")]
+    assert isinstance(items[0], Document) and items[0].text == "One\u2028two\u0085three"
+
+
+def test_a_repeated_id_fails_the_later_line_by_its_number() -> None:
+    data = b"\n".join(_line({"id": "x", "text": t}) for t in ("One.", "Two.", "Three."))
+    items = parse_jsonl(data, max_chars=100)
+    assert [i.id for i in items] == ["x", "line-2", "line-3"]
+    assert [type(i).__name__ for i in items] == ["Document", "InputError", "InputError"]
+    assert "duplicate document id 'x' (first on line 1)" in items[2].message  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("doc_id", ["", "  ", "a\nb", "\u200b", "x" * 257])
+def test_json_bodies_follow_the_same_id_rule(doc_id: str) -> None:
+    with pytest.raises(ValidationError):
+        ExtractRequest(text="Some text.", id=doc_id)
+    with pytest.raises(ValidationError):
+        BatchDocument(text="Some text.", id=doc_id)
+
+
+def test_surrogate_text_is_an_input_error_not_a_document() -> None:
+    item = to_document("d", "request", "Xiaomi \ud800", max_chars=100)
+    assert isinstance(item, InputError) and "lone surrogate U+D800" in item.message
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    db = tmp_path_factory.mktemp("inputs") / "service.sqlite3"
+    with (
+        serve_fake() as (_, url),
+        serve_service(run_config(url), db, ServiceSettings()) as srv,
+        httpx.Client(base_url=srv.url, timeout=60) as http,
+    ):
+        yield http
+
+
+def _lines(response: httpx.Response) -> list[dict[str, Any]]:
+    """Result lines split on \\n alone: a record may hold a raw U+2028."""
+    return [json.loads(raw) for raw in response.content.split(b"\n") if raw.strip()]
+
+
+@pytest.mark.server
+def test_surrogate_text_is_a_json_422_naming_the_field(client: httpx.Client) -> None:
+    """pydantic already refuses such a str here; the guard is that it stays a JSON 422."""
+    response = client.post(
+        "/v1/extract",
+        content=b'{"id": "s", "text": "Xiaomi \\ud800 opened a plant."}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "text"] and "unicode" in error["msg"]
+
+
+def _submit(client: httpx.Client, upload: bytes) -> dict[str, dict[str, Any]]:
+    """Results of an NDJSON batch by id, once it is done."""
+    response = client.post(
+        "/v1/batches", content=upload, headers={"content-type": "application/x-ndjson"}
+    )
+    assert response.status_code == 202, response.text
+    status = wait_done(client, response.json()["id"])
+    lines = _lines(client.get(f"/v1/batches/{status['id']}/results"))
+    assert status["total"] == len(lines)
+    return {line["id"]: line for line in lines}
+
+
+@pytest.mark.server
+def test_surrogate_line_of_a_batch_fails_alone(client: httpx.Client) -> None:
+    sep = f'{{"id": "sep", "text": "{article(3)}\u2028{article(4)}"}}'.encode()
+    lines = _submit(
+        client, b"\n".join([_line({"id": "good", "text": article(2)}), SURROGATE_LINE, sep])
+    )
+    assert sorted(lines) == ["good", "lone", "sep"]
+    assert lines["good"]["error"] is None and lines["sep"]["error"] is None
+    assert "line 2: 'text' has a lone surrogate U+D800" in lines["lone"]["error"]
+
+
+@pytest.mark.server
+def test_repeated_id_in_an_upload_is_a_failed_line_as_in_the_cli(client: httpx.Client) -> None:
+    first, again = _line({"id": "twice", "text": article(5)}), _line({"id": "twice", "text": "x"})
+    lines = _submit(client, first + b"\n" + again)
+    assert lines["twice"]["error"] is None
+    assert "line 2: duplicate document id 'twice' (first on line 1)" in lines["line-2"]["error"]
