@@ -11,24 +11,22 @@ import asyncio
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import IO
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
 from extractor.cache import atomic_write_text
-from extractor.config import RunConfig
-from extractor.documents import Document, InputError
+from extractor.documents import Document, InputError, iter_jsonl_lines
 from extractor.pipeline import Pipeline
 from extractor_schemas.prediction import PredictionLine, Usage
+from extractor_schemas.provenance import git_commit
 
 PREDICTIONS = "predictions.jsonl"
 MANIFEST = "manifest.json"
@@ -36,6 +34,15 @@ MANIFEST = "manifest.json"
 
 class OutputExistsError(FileExistsError):
     """Refusing to overwrite finished work without being told to."""
+
+
+class ResumeMismatchError(OutputExistsError):
+    """Finished lines were made under another fingerprint: resuming would mix two runs."""
+
+
+class OutputWriteError(OSError):
+    """The run's output cannot be written (disk full, read-only, gone); the message says which
+    file, why, and what was kept."""
 
 
 @dataclass
@@ -80,11 +87,15 @@ class Summary:
 
 
 def read_predictions(path: Path) -> list[PredictionLine]:
-    """Valid lines of an existing run; a torn or corrupt line (a crash mid-write) is skipped."""
+    """Valid lines of an existing run; a torn or corrupt line (a crash mid-write) is skipped.
+
+    Split on b"\\n" alone: pydantic writes U+2028 and other line separators raw inside JSON
+    strings, and `splitlines` would break a finished line there and re-do its document.
+    """
     if not path.exists():
         return []
     lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for _, raw in iter_jsonl_lines(path.read_bytes()):
         try:
             lines.append(PredictionLine.model_validate_json(raw))
         except ValidationError:
@@ -92,8 +103,21 @@ def read_predictions(path: Path) -> list[PredictionLine]:
     return lines
 
 
-def _prepare_output(out: Path, config: RunConfig, resume: bool, overwrite: bool) -> set[str]:
-    """Ids already done; rewrites the file to hold only those, so nothing is duplicated."""
+def _mismatch(path: Path, fingerprint: str, others: dict[str, list[str]]) -> ResumeMismatchError:
+    made = ", ".join(f"{sha} ({len(ids)} line(s), e.g. {ids[0]!r})" for sha, ids in others.items())
+    return ResumeMismatchError(
+        f"cannot resume {path}: finished lines were made under configuration {made}, this run's "
+        f"is {fingerprint} (the model, prompts, sampling or extraction settings differ); resume "
+        f"with the settings that made them, or pass --overwrite to redo every document"
+    )
+
+
+def _prepare_output(out: Path, fingerprint: str, resume: bool, overwrite: bool) -> set[str]:
+    """Ids already done; rewrites the file to hold only those, so nothing is duplicated.
+
+    A finished line made under another fingerprint is never silently kept or dropped: resume
+    refuses and names both. Failed lines are re-done.
+    """
     out.mkdir(parents=True, exist_ok=True)
     path = out / PREDICTIONS
     if path.exists() and not (resume or overwrite):
@@ -103,20 +127,57 @@ def _prepare_output(out: Path, config: RunConfig, resume: bool, overwrite: bool)
     if not resume:
         path.write_text("", encoding="utf-8")
         return set()
-    fingerprint = config.fingerprint()
-    kept = {
-        line.id: line
-        for line in read_predictions(path)
-        if line.error is None and line.config_sha256 == fingerprint
-    }
+    kept: dict[str, PredictionLine] = {}
+    others: dict[str, list[str]] = {}
+    for line in read_predictions(path):
+        if line.error is not None:
+            continue
+        if line.config_sha256 == fingerprint:
+            kept[line.id] = line
+        else:
+            others.setdefault(line.config_sha256, []).append(line.id)
+    if others:
+        raise _mismatch(path, fingerprint, others)
     atomic_write_text(path, "".join(line.model_dump_json() + "\n" for line in kept.values()))
     return set(kept)
 
 
-def _append(handle: IO[str], line: PredictionLine) -> None:
-    handle.write(line.model_dump_json() + "\n")
-    handle.flush()
-    os.fsync(handle.fileno())
+class _LineAppender:
+    """predictions.jsonl opened for whole lines: each is one write, then fsync, so a crash
+    loses at most the line in flight; a failed write (disk full) is cut back to the last
+    whole line and raised, never left torn."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        self.size = os.fstat(self.fd).st_size
+        self.lines = 0
+
+    def append(self, line: PredictionLine) -> None:
+        data = (line.model_dump_json() + "\n").encode("utf-8")
+        try:
+            written = os.write(self.fd, data)
+            while written < len(data):  # a short write: the rest, or the error that stopped it
+                written += os.write(self.fd, data[written:])
+            os.fsync(self.fd)
+        except OSError as exc:
+            raise OutputWriteError(self._cut_back(exc)) from exc
+        self.size += len(data)
+        self.lines += 1
+
+    def _cut_back(self, exc: OSError) -> str:
+        cause = f"cannot write {self.path}: {exc.strerror or exc}"
+        try:
+            os.ftruncate(self.fd, self.size)
+        except OSError as again:
+            return f"{cause}; cutting back the torn line also failed ({again.strerror or again})"
+        return (
+            f"{cause}; the file ends at its last whole line ({self.lines} written by this run); "
+            f"make room, then run again with --resume"
+        )
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 def input_error_line(error: InputError) -> PredictionLine:
@@ -125,16 +186,6 @@ def input_error_line(error: InputError) -> PredictionLine:
         source_sha256=error.sha256,
         error=f"bad input ({error.source}): {error.message}",
     )
-
-
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
-        )
-    except OSError:
-        return None
-    return out.stdout.strip() or None
 
 
 def _versions() -> dict[str, str]:
@@ -151,18 +202,55 @@ def _versions() -> dict[str, str]:
 def write_manifest(out: Path, pipeline: Pipeline, started: datetime, summary: Summary) -> None:
     manifest = {
         "config": pipeline.config.model_dump(mode="json"),
-        "config_sha256": pipeline.config.fingerprint(),
+        "config_sha256": pipeline.fingerprint(),
         "provider": pipeline.provider.identity(),
         "strategy": pipeline.strategy.name,
         "prompt": {"id": pipeline.prompts.id, "sha256": pipeline.prompts.sha256},
         "versions": _versions(),
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(),
         "started": started.isoformat(),
         "ended": datetime.now(UTC).isoformat(),
         "summary": summary.counts(),
         "failures": summary.failures,
     }
-    atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    try:
+        atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    except OSError as exc:
+        raise OutputWriteError(f"cannot write {out / MANIFEST}: {exc.strerror or exc}") from exc
+
+
+def _prepare(out: Path, fingerprint: str, resume: bool, overwrite: bool) -> set[str]:
+    try:
+        return _prepare_output(out, fingerprint, resume, overwrite)
+    except OutputExistsError:
+        raise
+    except OSError as exc:
+        raise OutputWriteError(
+            f"cannot prepare {out / PREDICTIONS}: {exc.strerror or exc}"
+        ) from exc
+
+
+async def _write_as_finished(
+    tasks: list[asyncio.Task[PredictionLine]],
+    path: Path,
+    summary: Summary,
+    tick: Callable[[], object],
+) -> None:
+    """Each line as its document finishes; on a write failure the rest are cancelled."""
+    appender = _LineAppender(path)
+    try:
+        for finished in asyncio.as_completed(tasks):
+            line = await finished
+            # fsync waits for the disk, milliseconds a line: in a worker thread, so the event
+            # loop goes on serving the documents in flight meanwhile
+            await asyncio.to_thread(appender.append, line)
+            summary.add(line)
+            tick()
+    finally:
+        appender.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def run_batch(
@@ -175,7 +263,7 @@ async def run_batch(
     progress: bool = True,
 ) -> Summary:
     started, clock = datetime.now(UTC), time.perf_counter()
-    done = _prepare_output(out, pipeline.config, resume, overwrite)
+    done = _prepare(out, pipeline.fingerprint(), resume, overwrite)
     summary = Summary()
     items = list(inputs)
     todo = [d for d in items if d.id not in done]
@@ -184,7 +272,6 @@ async def run_batch(
     # only stretch each document's latency (and the recorded per-call timings).
     limit = 1 if pipeline.provider.serialised else pipeline.config.concurrency
     semaphore = asyncio.Semaphore(limit)
-    bar = tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr)
 
     async def one(item: Document | InputError) -> PredictionLine:
         if isinstance(item, InputError):
@@ -192,13 +279,9 @@ async def run_batch(
         async with semaphore:
             return await pipeline.extract(item)
 
-    with (out / PREDICTIONS).open("a", encoding="utf-8") as handle:
-        for finished in asyncio.as_completed([one(item) for item in todo]):
-            line = await finished
-            _append(handle, line)
-            summary.add(line)
-            bar.update(1)
-    bar.close()
+    with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr) as bar:
+        tasks = [asyncio.ensure_future(one(item)) for item in todo]
+        await _write_as_finished(tasks, out / PREDICTIONS, summary, lambda: bar.update(1))
     summary.wall_s = time.perf_counter() - clock
     write_manifest(out, pipeline, started, summary)
     return summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -132,14 +133,28 @@ class RunConfig(_Config):
         """The prompt set in force: the one configured, else the chosen strategy's own."""
         return self.extraction.prompt_id or DEFAULT_PROMPTS[self.strategy_name()]
 
-    def fingerprint(self) -> str:
-        """Hash of what decides outputs; cache mode and concurrency do not change an answer.
+    def fingerprint(self, prompt_sha256: str, model: Mapping[str, object]) -> str:
+        """Hash of exactly what decides outputs, so `--resume` and the service keep a finished
+        document only when it would come out the same now.
 
-        The strategy and prompt set enter resolved, so `auto` and the name it picks hash alike.
+        In: the model as the provider names it (`Provider.identity()`: kind, model, the GGUF
+        file's SHA-256, instructor mode), sampling, extraction settings with the strategy and
+        prompt set resolved (so `auto` and the name it picks hash alike), the prompt set's
+        content hash, and the re-ask budget (a re-ask can turn a failed answer into facts).
+        Out: the cache folder and mode, transport retries and timeouts, the endpoint URL and
+        key, threads, context size and concurrency, none of which changes an answer.
+        `Pipeline.fingerprint()` calls this with its provider and prompts.
         """
-        decisive = self.model_dump(mode="json", exclude={"cache": {"mode"}, "concurrency": True})
-        decisive["extraction"].update(strategy=self.strategy_name(), prompt_id=self.prompt_set_id())
-        blob = json.dumps(decisive, sort_keys=True, separators=(",", ":"))
+        extraction = self.extraction.model_dump(mode="json")
+        extraction.update(strategy=self.strategy_name(), prompt_id=self.prompt_set_id())
+        decisive = {
+            "model": dict(model),
+            "sampling": self.sampling.model_dump(mode="json"),
+            "extraction": extraction,
+            "prompt_sha256": prompt_sha256,
+            "max_reasks": self.retry.max_reasks,
+        }
+        blob = json.dumps(decisive, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -3,6 +3,9 @@ network, gives the same records twice, and the same records as the live run that
 
 import json
 import os
+import resource
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +15,12 @@ import pytest
 from extractor.grounding import normalise
 from extractor_schemas import RECORD_TYPES
 from extractor_schemas.prediction import PredictionLine
+from extractor_schemas.provenance import git_commit
 
 
-def _extract(root: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _extract(
+    root: Path, out: Path, *args: str, limit_file_bytes: int | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OPENAI_API_KEY": "", "HF_HUB_OFFLINE": "1", "NO_PROXY": "*"}
     command = [
         sys.executable,
@@ -27,12 +33,25 @@ def _extract(root: Path, out: Path, *args: str) -> subprocess.CompletedProcess[s
         *args,
     ]
     return subprocess.run(
-        command, cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
+        command,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        preexec_fn=None if limit_file_bytes is None else lambda: _full_disk(limit_file_bytes),
     )
 
 
+def _full_disk(limit: int) -> None:
+    """In the child: any file write past `limit` bytes fails (EFBIG), as on a full disk."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
 def _lines(path: Path) -> dict[str, PredictionLine]:
-    lines = [PredictionLine.model_validate_json(raw) for raw in path.read_text().splitlines()]
+    lines = [PredictionLine.model_validate_json(raw) for raw in path.read_bytes().split(b"\n")[:-1]]
     by_id = {line.id: line for line in lines}
     assert len(by_id) == len(lines), "a document was written twice"
     return by_id
@@ -104,7 +123,12 @@ def test_resume_keeps_finished_lines_and_drops_torn_ones(tmp_path: Path, root: P
     path.write_text("\n".join(kept) + "\n" + kept[0][: len(kept[0]) // 2])  # a crash mid-write
     refused = _extract(root, out, "--cache", "replay")
     assert refused.returncode == 2 and "--resume" in refused.stderr
-    resumed = _extract(root, out, "--cache", "replay", "--resume")
+    other = _extract(root, out, "--cache", "replay", "--resume", "--no-isolate")
+    assert other.returncode == 2 and "cannot resume" in other.stderr, other.stderr[-2000:]
+    assert PredictionLine.model_validate_json(kept[0]).config_sha256 in other.stderr
+    # the same folder named another way: where the cassettes live decides no answer
+    same = str(root / "cassettes")
+    resumed = _extract(root, out, "--cache", "replay", "--resume", "--cache-dir", same)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "2 already done" in resumed.stdout
     lines = path.read_text().splitlines()
@@ -127,4 +151,44 @@ def test_bad_inputs_are_reported_and_the_rest_goes_on(tmp_path: Path, root: Path
     assert "not valid UTF-8" in (lines["latin"].error or "")
     assert "line 2 is not JSON" in (lines["lines:2"].error or "")
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["summary"]["failed"] == 4 and manifest["git_commit"] is not None
+    assert manifest["summary"]["failed"] == 4
+    assert manifest["git_commit"] == git_commit()  # None in a `git archive` copy or a wheel
+
+
+def _copy_cassettes(root: Path, to: Path) -> Path:
+    shutil.copytree(root / "cassettes", to)
+    return to
+
+
+def test_a_broken_cassette_fails_its_document_visibly(tmp_path: Path, root: Path) -> None:
+    cassettes = _copy_cassettes(root, tmp_path / "cassettes")
+    seed = "seeds/004_171dad24aabf5317.txt"
+    ok = _extract(root, tmp_path / "ok", "--cache", "replay", "--cache-dir", str(cassettes), seed)
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    for path in cassettes.rglob("*.json"):
+        if json.loads(path.read_text())["label"] == "004_171dad24aabf5317":
+            path.write_text(path.read_text()[:100])  # truncated
+    result = _extract(
+        root, tmp_path / "out", "--cache", "replay", "--cache-dir", str(cassettes), seed
+    )
+    assert result.returncode == 1
+    line = next(iter(_lines(tmp_path / "out" / "predictions.jsonl").values()))
+    assert line.error is not None and line.error.startswith("CacheError: cassette ")
+    assert "not valid JSON" in line.error and line.record is None
+
+
+def test_a_full_disk_fails_visibly_and_leaves_no_torn_line(tmp_path: Path, root: Path) -> None:
+    out, limit = tmp_path / "out", 40_000  # the five seeds' lines need about 96,000 bytes
+    result = _extract(root, out, "--cache", "replay", limit_file_bytes=limit)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("extractor: error: cannot write") and "--resume" in error, error
+    data = (out / "predictions.jsonl").read_bytes()
+    assert len(data) <= limit and (data == b"" or data.endswith(b"\n"))
+    written = _lines(out / "predictions.jsonl")  # every line left is whole
+    assert f"({len(written)} written by this run)" in error
+    resumed = _extract(root, out, "--cache", "replay", "--resume")
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"{len(written)} already done" in resumed.stdout
+    assert len(_lines(out / "predictions.jsonl")) == 5
