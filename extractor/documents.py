@@ -51,6 +51,11 @@ class Document:
         return sha256_text(self.text if self.submitted is None else self.submitted)
 
     @property
+    def as_submitted(self) -> str:
+        """The text as submitted: what to store, so `restore_document` rebuilds this document."""
+        return self.text if self.submitted is None else self.submitted
+
+    @property
     def reduced_text(self) -> str | None:
         """The text the spans index when it differs from the submitted one, else None."""
         return None if self.submitted is None else self.text
@@ -241,6 +246,18 @@ def text_document(
     if not text.strip():
         return InputError(doc_id, source, "document is empty or whitespace only", sha256_text(text))
     return Document(doc_id, text, source)
+
+
+def restore_document(doc_id: str, source: str, submitted: str) -> Document:
+    """A stored document (its `as_submitted` text) read again by the same rules.
+
+    Storing the submitted text rather than `text` keeps an HTML page's reduction, and with it
+    `reduced_text` and the hash of the submission, across a restart.
+    """
+    item = text_document(doc_id, source, submitted)
+    if isinstance(item, InputError):
+        raise ValueError(f"stored document {doc_id!r} is not a document: {item.message}")
+    return item
 
 
 def _html_document(doc_id: str, source: str, page: str) -> Document | InputError:

@@ -18,7 +18,7 @@ from support.corpus import article, run_config
 from support.fake_openai import serve_fake
 from support.service_app import serve_service, wait_done
 
-from extractor.documents import Document, InputError
+from extractor.documents import Document, InputError, sha256_text
 from extractor.service.inputs import BatchDocument, ExtractRequest, parse_jsonl, to_document
 from extractor.service.settings import ServiceSettings
 
@@ -134,3 +134,23 @@ def test_repeated_id_in_an_upload_is_a_failed_line_as_in_the_cli(client: httpx.C
     lines = _submit(client, first + b"\n" + again)
     assert lines["twice"]["error"] is None
     assert "line 2: duplicate document id 'twice' (first on line 1)" in lines["line-2"]["error"]
+
+
+PAGE = f"<!doctype html><html><body><p>{article(7)}</p><script>x()</script></body></html>"
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("route", ["extract", "batch"])
+def test_html_results_carry_the_text_their_spans_index(client: httpx.Client, route: str) -> None:
+    """The same through /v1/extract and through a stored batch (which rebuilds documents)."""
+    if route == "extract":
+        response = client.post("/v1/extract", json={"id": "page", "text": PAGE})
+        assert response.status_code == 200, response.text
+        line = response.json()
+    else:
+        line = _submit(client, _line({"id": "page", "text": PAGE}))["page"]
+    assert line["error"] is None and line["source_sha256"] == sha256_text(PAGE)
+    text = line["text"]
+    assert text == article(7) and line["text_sha256"] == sha256_text(text)
+    exact = [c for c in line["record"]["companies"] if c["grounding"] == "exact"]
+    assert exact and all(text[slice(*c["span"])] == c["evidence"] for c in exact)
