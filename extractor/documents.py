@@ -82,8 +82,10 @@ class JsonlRules:
 
     A line without a usable id is named `id_prefix` + its line number (the CLI uses the file's
     stem, `docs:3`; the service `line-3`); `source_prefix` + the number says where it came from.
+    `name` and `source` (without a number) name a failure of the whole input.
     """
 
+    name: str
     id_prefix: str
     source_prefix: str
     max_chars: int | None = None
@@ -91,8 +93,8 @@ class JsonlRules:
     def fallback_id(self, number: int) -> str:
         return f"{self.id_prefix}{number}"
 
-    def source(self, number: int) -> str:
-        return f"{self.source_prefix}{number}"
+    def source(self, number: int | None = None) -> str:
+        return self.source_prefix.rstrip(":") if number is None else f"{self.source_prefix}{number}"
 
 
 def sha256_text(text: str) -> str:
@@ -328,6 +330,9 @@ def parse_jsonl(data: bytes, rules: JsonlRules) -> Iterator[Document | InputErro
     A repeated id fails the later line under its line-number name, so results never overwrite
     each other and the failure is not mistaken for the first line's result.
     """
+    if b"\x00" in data[:8192]:  # JSON has no raw NUL: this is not a JSONL file at all
+        yield InputError(rules.name, rules.source(), "binary file (contains NUL bytes), not JSONL")
+        return
     first_line: dict[str, int] = {}
     for number, raw in iter_jsonl_lines(data):
         item = jsonl_line(number, raw, rules)
@@ -340,11 +345,12 @@ def parse_jsonl(data: bytes, rules: JsonlRules) -> Iterator[Document | InputErro
 
 
 def read_jsonl(path: Path) -> Iterator[Document | InputError]:
-    rules = JsonlRules(id_prefix=f"{shown(path.stem)}:", source_prefix=f"{shown(str(path))}:")
+    stem, source = shown(path.stem), shown(str(path))
+    rules = JsonlRules(name=stem, id_prefix=f"{stem}:", source_prefix=f"{source}:")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield InputError(shown(path.stem), shown(str(path)), f"cannot read: {exc.strerror}")
+        yield InputError(stem, source, f"cannot read: {exc.strerror}")
         return
     yield from parse_jsonl(data, rules)
 

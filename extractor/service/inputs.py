@@ -67,7 +67,7 @@ def to_document(doc_id: str, source: str, text: str, max_chars: int) -> Document
 
 def parse_jsonl(data: bytes, max_chars: int) -> list[Document | InputError]:
     """One item per non-blank line, by the CLI's parser; lines are named line-N, upload:N."""
-    rules = JsonlRules(id_prefix="line-", source_prefix="upload:", max_chars=max_chars)
+    rules = JsonlRules("upload", id_prefix="line-", source_prefix="upload:", max_chars=max_chars)
     return list(documents.parse_jsonl(data, rules))
 
 

@@ -199,7 +199,7 @@ def test_cli_and_service_parse_a_jsonl_alike() -> None:
             _line({"id": "ok", "text": "Fine."}),
         ]
     )
-    cli = list(parse_jsonl(data, JsonlRules(id_prefix="f:", source_prefix="f.jsonl:")))
+    cli = list(parse_jsonl(data, JsonlRules("f", id_prefix="f:", source_prefix="f.jsonl:")))
     service = inputs.parse_jsonl(data, max_chars=1000)
     assert [_outcome(i) for i in cli] == [_outcome(i) for i in service]
     assert [type(i).__name__ for i in cli] == ["InputError"] * 5 + ["Document"]
@@ -258,3 +258,11 @@ def test_unreadable_file_name_is_an_error_not_a_crash(tmp_path: Path) -> None:
     (item,) = _all([tmp_path])
     assert isinstance(item, InputError) and "U+DCE9" in item.message
     assert input_error_line(item).model_dump_json()  # id and source are writable as UTF-8
+
+
+def test_binary_jsonl_is_one_error_not_a_line_per_byte_run(tmp_path: Path) -> None:
+    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n" * 50
+    (item,) = _jsonl(tmp_path, data)
+    assert isinstance(item, InputError) and item.id == "docs"
+    assert item.message == "binary file (contains NUL bytes), not JSONL"
+    assert inputs.parse_jsonl(data, max_chars=100)[0].message == item.message  # type: ignore[union-attr]

@@ -154,3 +154,19 @@ def test_html_results_carry_the_text_their_spans_index(client: httpx.Client, rou
     assert text == article(7) and line["text_sha256"] == sha256_text(text)
     exact = [c for c in line["record"]["companies"] if c["grounding"] == "exact"]
     assert exact and all(text[slice(*c["span"])] == c["evidence"] for c in exact)
+
+
+@pytest.mark.server
+def test_binary_upload_is_one_failed_line(client: httpx.Client) -> None:
+    lines = _submit(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n" * 20)
+    assert list(lines) == ["upload"]
+    assert "binary file (contains NUL bytes), not JSONL" in lines["upload"]["error"]
+
+
+@pytest.mark.server
+def test_surrogate_in_a_json_batch_is_a_json_422(client: httpx.Client) -> None:
+    body = b'{"documents": [{"id": "s", "text": "Xiaomi \\ud800 opened."}]}'
+    response = client.post(
+        "/v1/batches", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422 and response.json()["detail"], response.text
