@@ -146,25 +146,31 @@ def concurrency() -> None:
                 "provider": {"kind": "openai", "model": "fake", "base_url": url},
                 "cache": {"mode": "off", "dir": tmp},
                 "concurrency": 20,
+                # The sentence reader asks one question of a one-sentence document with no
+                # cue words: one call per document, so the ideal stays 2.0 s.
+                "extraction": {"strategy": "sentences"},
             }
         )
         pipeline = Pipeline.from_config(config)
 
-        async def warm_then_measure() -> tuple[float, float, Summary]:
+        async def warm_then_measure() -> tuple[float, float, float, Summary]:
             # One event loop for both: the client's pooled connections belong to the loop.
             started = time.perf_counter()
             await run_batch(pipeline, warmup, Path(tmp) / "warm", progress=False)
             cold = time.perf_counter() - started
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             summary = await run_batch(pipeline, docs, Path(tmp) / "out", progress=False)
-            return cold, time.perf_counter() - started, summary
+            return cold, time.perf_counter() - started, time.process_time() - cpu, summary
 
-        cold, wall, summary = asyncio.run(warm_then_measure())
+        cold, wall, cpu, summary = asyncio.run(warm_then_measure())
         print(f"cold start (imports, first connections), 20 documents: {cold:.2f} s")
+        # The pipeline's own CPU (this process; the fake server runs in another) is what the
+        # event loop must fit between the calls: the ratio's cause, and less noisy than it.
         print(
             f"200 documents, concurrency 20, 200 ms per call: {summary.usage.calls} calls, "
             f"{summary.usage.retries} retries, {summary.ok} ok, {summary.failed} failed, "
-            f"wall {wall:.2f} s ({wall / 2.0:.2f}x the ideal 2.0 s; target <= 1.25x)"
+            f"wall {wall:.2f} s ({wall / 2.0:.2f}x the ideal 2.0 s; target <= 1.25x), "
+            f"pipeline CPU {cpu:.2f} s ({cpu / len(docs) * 1000:.1f} ms per document)"
         )
 
 

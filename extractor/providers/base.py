@@ -7,6 +7,7 @@ policy and the same attempt count in the cache entry.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -70,13 +71,21 @@ def register(
     return decorate
 
 
-def create_provider(config: RunConfig) -> Provider:
-    # Importing the modules registers them; the embedded one is loaded lazily by its factory.
-    from extractor.providers import embedded, openai_http  # noqa: F401
+# The built-in providers' modules; importing one registers it. Only the one in use is imported,
+# so an embedded run does not load the openai client, nor an endpoint run llama.cpp's helpers.
+_BUILTIN_MODULES = {
+    "embedded": "extractor.providers.embedded",
+    "openai": "extractor.providers.openai_http",
+}
 
-    factory = PROVIDERS.get(config.provider.kind)
+
+def create_provider(config: RunConfig) -> Provider:
+    kind = config.provider.kind
+    if kind not in PROVIDERS and kind in _BUILTIN_MODULES:
+        importlib.import_module(_BUILTIN_MODULES[kind])
+    factory = PROVIDERS.get(kind)
     if factory is None:
-        known = ", ".join(sorted(PROVIDERS))
+        known = ", ".join(sorted(set(PROVIDERS) | set(_BUILTIN_MODULES)))
         raise ProviderConfigError(f"unknown provider {config.provider.kind!r} (known: {known})")
     return factory(config)
 
@@ -107,11 +116,16 @@ def _wait(config: RetryConfig) -> Callable[[RetryCallState], float]:
 async def fetch_with_retries(
     attempt: Callable[[], Awaitable[JSON]], config: RetryConfig
 ) -> Fetched:
-    """Call `attempt` until it succeeds or the attempt/time budget runs out."""
-    counter = _AttemptCounter()
+    """Call `attempt` until it succeeds or the attempt/time budget runs out.
+
+    The first attempt is a plain await: tenacity's machinery costs a fraction of a millisecond
+    of event-loop time per call, and most calls succeed at once. Only a retryable failure
+    enters the retry loop, which counts it as attempt 1 and waits before attempt 2.
+    """
     started = time.perf_counter()
     retrying = AsyncRetrying(
-        stop=stop_after_attempt(config.max_attempts) | stop_after_delay(config.max_total_s),
+        # The time budget counts the first attempt too, made before this loop started.
+        stop=stop_after_attempt(config.max_attempts) | stop_after_delay(budget_left),
         wait=_wait(config),
         retry=retry_if_exception(lambda e: isinstance(e, TransportError) and e.retryable),
         reraise=True,
@@ -121,3 +135,24 @@ async def fetch_with_retries(
             counter.attempts += 1
             response = await attempt()
     return Fetched(response, counter.attempts, time.perf_counter() - started)
+    try:
+        response = await attempt()
+    except TransportError as error:
+        if not error.retryable:
+            raise
+        return await _retry(attempt, config, started, error)
+    return Fetched(response, 1, time.perf_counter() - started)
+
+
+async def _retry(
+    attempt: Callable[[], Awaitable[JSON]],
+    config: RetryConfig,
+    started: float,
+    first: TransportError,
+) -> Fetched:
+    counter = _AttemptCounter()
+    pending: TransportError | None = first
+    budget_left = max(config.max_total_s - (time.perf_counter() - started), 0.0)
+            if pending is not None:  # attempt 1 already failed: tenacity decides what next
+                failed, pending = pending, None
+                raise failed

