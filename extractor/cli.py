@@ -94,7 +94,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
 
 def _extract(args: argparse.Namespace) -> int:
     try:
-        from extractor.batch import OutputExistsError, Summary, run_batch
+        from extractor.batch import OutputExistsError, OutputWriteError, Summary, run_batch
         from extractor.documents import read_inputs
         from extractor.pipeline import Pipeline
         from extractor.providers.base import ProviderConfigError
@@ -121,7 +121,7 @@ def _extract(args: argparse.Namespace) -> int:
     try:
         pipeline = Pipeline.from_config(config)
         summary = asyncio.run(check_then_run())
-    except (ProviderConfigError, OutputExistsError, ValueError) as exc:
+    except (ProviderConfigError, OutputExistsError, OutputWriteError, ValueError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(summary.text())

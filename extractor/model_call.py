@@ -18,9 +18,9 @@ from typing import Any, TypeVar, cast
 import instructor
 from instructor.core.exceptions import InstructorRetryException
 from openai.types.chat import ChatCompletion
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from extractor.cache import CacheMissError, ResponseCache
+from extractor.cache import CacheError, CacheMissError, CacheWriteError, CallResult, ResponseCache
 from extractor.config import RunConfig
 from extractor.providers.base import JSON, Provider, TransportError, fetch_with_retries
 from extractor_schemas.prediction import Usage
@@ -107,15 +107,13 @@ class ModelCaller:
                 lambda: self.provider.complete(request), self.config.retry
             )
 
-        result = await self.cache.call(request, _LABEL.get(), fetch)
-        stats = _STATS.get()
-        usage = result.response.get("usage") or {}
-        stats.calls += 1
-        stats.cache_hits += int(result.hit)
-        stats.retries += max(result.attempts - 1, 0)
-        stats.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-        stats.completion_tokens += int(usage.get("completion_tokens") or 0)
-        return ChatCompletion.model_validate(result.response)
+        try:
+            result = await self.cache.call(request, _LABEL.get(), fetch)
+        except CacheWriteError as exc:  # the model was called: its cost still counts
+            _count(_STATS.get(), exc.result)
+            raise
+        _count(_STATS.get(), result)
+        return _completion(result)
 
     async def ask(
         self, response_model: type[T], prompt: str, options: CallOptions = CallOptions()
@@ -142,7 +140,7 @@ class ModelCaller:
             )
         except InstructorRetryException as exc:
             cause = exc.__cause__
-            if isinstance(cause, TransportError | CacheMissError):
+            if isinstance(cause, TransportError | CacheMissError | CacheError):
                 raise cause from None
             last = exc.last_completion
             completion = last if isinstance(last, ChatCompletion) else None
@@ -150,6 +148,35 @@ class ModelCaller:
         finally:
             stats.reasks += max(stats.calls - before - 1, 0)
         return answer
+
+
+def _count(stats: Usage, result: CallResult) -> None:
+    """One call's cost; a replayed answer's recorded retries are not retries made now."""
+    usage = result.response.get("usage") or {}
+    retries = max(result.attempts - 1, 0)
+    stats.calls += 1
+    stats.cache_hits += int(result.hit)
+    if result.hit:
+        stats.recorded_retries += retries
+    else:
+        stats.retries += retries
+    stats.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+    stats.completion_tokens += int(usage.get("completion_tokens") or 0)
+
+
+def _completion(result: CallResult) -> ChatCompletion:
+    """The answer as a chat completion. Not a ValidationError when it is none: instructor would
+    re-ask, and a broken cassette would pass for an answer that failed validation."""
+    try:
+        return ChatCompletion.model_validate(result.response)
+    except ValidationError as exc:
+        if result.hit:
+            raise CacheError(
+                f"cassette for key {result.key} holds no chat completion: {exc}"
+            ) from None
+        raise TransportError(
+            f"the provider's answer is not a chat completion: {exc}", retryable=False
+        ) from None
 
 
 _WRAPPED: dict[type[BaseModel], type[BaseModel]] = {}
