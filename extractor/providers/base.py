@@ -123,18 +123,6 @@ async def fetch_with_retries(
     enters the retry loop, which counts it as attempt 1 and waits before attempt 2.
     """
     started = time.perf_counter()
-    retrying = AsyncRetrying(
-        # The time budget counts the first attempt too, made before this loop started.
-        stop=stop_after_attempt(config.max_attempts) | stop_after_delay(budget_left),
-        wait=_wait(config),
-        retry=retry_if_exception(lambda e: isinstance(e, TransportError) and e.retryable),
-        reraise=True,
-    )
-    async for trial in retrying:
-        with trial:
-            counter.attempts += 1
-            response = await attempt()
-    return Fetched(response, counter.attempts, time.perf_counter() - started)
     try:
         response = await attempt()
     except TransportError as error:
@@ -153,6 +141,18 @@ async def _retry(
     counter = _AttemptCounter()
     pending: TransportError | None = first
     budget_left = max(config.max_total_s - (time.perf_counter() - started), 0.0)
+    retrying = AsyncRetrying(
+        # The time budget counts the first attempt too, made before this loop started.
+        stop=stop_after_attempt(config.max_attempts) | stop_after_delay(budget_left),
+        wait=_wait(config),
+        retry=retry_if_exception(lambda e: isinstance(e, TransportError) and e.retryable),
+        reraise=True,
+    )
+    async for trial in retrying:
+        with trial:
+            counter.attempts += 1
             if pending is not None:  # attempt 1 already failed: tenacity decides what next
                 failed, pending = pending, None
                 raise failed
+            response = await attempt()
+    return Fetched(response, counter.attempts, time.perf_counter() - started)
