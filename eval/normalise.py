@@ -13,36 +13,12 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-# Legal-form words that never distinguish two firms in this corpus. "India" is deliberately not
-# here: guidelines make "Xiaomi India" an alias, so the gold aliases carry that equivalence.
-CORPORATE_SUFFIXES: frozenset[str] = frozenset(
-    {
-        "ltd",
-        "limited",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "pvt",
-        "private",
-        "inc",
-        "incorporated",
-        "group",
-        "holdings",
-        "holding",
-        "plc",
-        "llc",
-        "llp",
-        "gmbh",
-        "ag",
-        "sa",
-        "bv",
-        "nv",
-        "pte",
-        "sdn",
-        "bhd",
-    }
-)
+from extractor_schemas.text import CORPORATE_SUFFIXES as SHARED_CORPORATE_SUFFIXES
+
+# Legal-form words that never distinguish two firms: one list, shared with the extractor.
+# "India" is deliberately not in it: guidelines make "Xiaomi India" an alias, so the gold aliases
+# carry that equivalence.
+CORPORATE_SUFFIXES = SHARED_CORPORATE_SUFFIXES
 
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _NON_WORD = re.compile(r"[\W_]+")
