@@ -15,6 +15,7 @@ import pytest
 from support.corpus import article, run_config
 from support.fake_openai import serve_fake
 
+from extractor.config import RunConfig
 from extractor.documents import Document, read_inputs
 from extractor.grounding import normalise
 from extractor.pipeline import Pipeline
@@ -31,12 +32,20 @@ PAGE = (
 )
 
 
+def sentence_reader(url: str, cache_dir: Path) -> RunConfig:
+    """The sentence reader over the fake endpoint, whose answers it grounds (whatever `auto`
+    would choose for an OpenAI-compatible endpoint)."""
+    config = run_config(url, cache_dir=cache_dir)
+    extraction = config.extraction.model_copy(update={"strategy": "sentences"})
+    return config.model_copy(update={"extraction": extraction})
+
+
 def _extract(tmp_path: Path, name: str, content: str) -> PredictionLine:
     (tmp_path / name).write_text(content, encoding="utf-8")
     (doc,) = read_inputs([tmp_path / name])
     assert isinstance(doc, Document)
     with serve_fake() as (_, url):
-        pipeline = Pipeline.from_config(run_config(url, cache_dir=tmp_path / "cassettes"))
+        pipeline = Pipeline.from_config(sentence_reader(url, tmp_path / "cassettes"))
         line = asyncio.run(pipeline.extract(doc))
     assert line.error is None and line.record is not None, line.error
     return line

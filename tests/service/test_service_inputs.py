@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,11 +19,20 @@ from support.corpus import article, run_config
 from support.fake_openai import serve_fake
 from support.service_app import serve_service, wait_done
 
+from extractor.config import RunConfig
 from extractor.documents import Document, InputError, sha256_text
 from extractor.service.inputs import BatchDocument, ExtractRequest, parse_jsonl, to_document
 from extractor.service.settings import ServiceSettings
 
 SURROGATE_LINE = b'{"id": "lone", "text": "Xiaomi \\ud800 opened a plant."}'
+
+
+def sentence_reader(url: str, cache_dir: Path) -> RunConfig:
+    """The sentence reader over the fake endpoint, whose answers it grounds (whatever `auto`
+    would choose for an OpenAI-compatible endpoint)."""
+    config = run_config(url, cache_dir=cache_dir)
+    extraction = config.extraction.model_copy(update={"strategy": "sentences"})
+    return config.model_copy(update={"extraction": extraction})
 
 
 def _line(obj: object) -> bytes:
@@ -81,7 +91,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     db = tmp_path_factory.mktemp("inputs") / "service.sqlite3"
     with (
         serve_fake() as (_, url),
-        serve_service(run_config(url), db, ServiceSettings()) as srv,
+        serve_service(sentence_reader(url, db.parent / "cassettes"), db, ServiceSettings()) as srv,
         httpx.Client(base_url=srv.url, timeout=60) as http,
     ):
         yield http
