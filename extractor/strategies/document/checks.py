@@ -98,31 +98,45 @@ def _loose(text: str) -> str:
     return re.sub(r"(\w)\1+", r"\1", plain)
 
 
-def _slip(candidate: str, value: str) -> bool:
-    """Whether candidate is value spelled right: equal but for small slips, or one edit apart."""
+def _slip(candidate: str, value: str) -> int | None:
+    """How far candidate is from value once slips are forgiven (0: only slips), None if too far.
+
+    One edit is forgiven beyond the slips, in names of five letters or more.
+    """
     if candidate == value:
-        return False
+        return None
     a, b = _loose(candidate), _loose(value)
     if a == b:
-        return True
-    return min(len(a), len(b)) >= 5 and Levenshtein.distance(a, b) <= 1
+        return 0
+    if min(len(a), len(b)) >= 5 and Levenshtein.distance(a, b) <= 1:
+        return 1
+    return None
 
 
 def _candidates(window: str, words: int) -> set[str]:
     tokens = list(re.finditer(r"\S+", window))
     found: set[str] = set()
     for i in range(len(tokens) - words + 1):
-        raw = window[tokens[i].start() : tokens[i + words - 1].end()].strip(_EDGE)
-        found.update({raw, raw.rstrip("."), _POSSESSIVE.sub("", raw.rstrip(".,"))})
+        raw = window[tokens[i].start() : tokens[i + words - 1].end()]
+        for form in (raw, raw.strip(_EDGE)):
+            found.update({form, form.rstrip("."), _POSSESSIVE.sub("", form.rstrip(".,"))})
     return found
 
 
 def snap_name(value: str, window: str) -> str | None:
-    """The text's own spelling of a slightly misspelled name, if exactly one is in window."""
+    """The text's own spelling of a slightly misspelled name, if exactly one is closest."""
     if value in window:
         return None
-    spelled = {c for c in _candidates(window, len(value.split())) if _slip(c, value)}
-    return spelled.pop() if len(spelled) == 1 else None
+    scored: dict[str, int] = {}
+    for candidate in _candidates(window, len(value.split())):
+        distance = _slip(candidate, value)
+        if distance is not None:
+            scored[candidate] = distance
+    if not scored:
+        return None
+    best = min(scored.values())
+    closest = [c for c, d in scored.items() if d == best]
+    return closest[0] if len(closest) == 1 else None
 
 
 def _renamed(record_type: str, data: dict[str, Any], renames: Mapping[str, str]) -> None:
@@ -177,7 +191,10 @@ class _Checker:
             present = key_value_present(value, window, self.aliases, first_token=shortened)
             names = [n for n in snappable if getattr(item, n) == value]
             snapped = self._snap(value, window) if names else None
-            if snapped is not None and key_value_present(snapped, window, self.aliases):
+            # the snapped spelling names the same entity, so the value's aliases still count
+            if snapped is not None and (
+                present or key_value_present(snapped, window, self.aliases)
+            ):
                 update.update(dict.fromkeys(names, snapped), grounding=GroundingKind.FUZZY)
                 if record_type in _ENTITY_TYPES:
                     self.renames[value.casefold()] = snapped
