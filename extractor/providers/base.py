@@ -8,6 +8,7 @@ policy and the same attempt count in the cache entry.
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,6 +27,23 @@ from extractor.cache import Fetched
 from extractor.config import RetryConfig, RunConfig
 
 JSON = dict[str, Any]
+
+# `scheme://user:password@`: everything up to the authority's last '@' is credentials.
+_URL_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]+@")
+_URL_SECRET_PARAM = re.compile(
+    r"(?P<name>[?&](?:api[_-]?key|key|(?:access[_-]?|refresh[_-]?|id[_-]?)?token|auth"
+    r"|password|passwd|pwd|secret|client[_-]?secret|sig|signature)=)[^&#\s]+",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """`text` with the credentials of any URL in it masked: userinfo and secret query values.
+
+    For every place an endpoint URL is shown (messages, /readyz, logs); the URL itself stays
+    readable, so `http://user:pw@host/v1?api_key=k` reads `http://***@host/v1?api_key=***`.
+    """
+    return _URL_SECRET_PARAM.sub(r"\g<name>***", _URL_USERINFO.sub(r"\g<scheme>***@", text))
 
 
 class TransportError(Exception):

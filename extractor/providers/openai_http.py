@@ -13,7 +13,13 @@ from typing import Any, ClassVar
 import openai
 
 from extractor.config import RunConfig
-from extractor.providers.base import JSON, ProviderConfigError, TransportError, register
+from extractor.providers.base import (
+    JSON,
+    ProviderConfigError,
+    TransportError,
+    redact,
+    register,
+)
 
 # Keys of a request that an OpenAI-compatible endpoint understands.
 _WIRE_KEYS = (
@@ -54,7 +60,7 @@ def classify(error: Exception) -> TransportError:
         return TransportError("connection failed or dropped", retryable=True)
     if isinstance(error, openai.APIResponseValidationError | ValueError):
         return TransportError(f"malformed response: {type(error).__name__}", retryable=True)
-    return TransportError(f"{type(error).__name__}: {error}", retryable=False)
+    return TransportError(redact(f"{type(error).__name__}: {error}"), retryable=False)
 
 
 class OpenAIProvider:
@@ -109,7 +115,7 @@ class OpenAIProvider:
             models = await self._client.models.list()
         except Exception as exc:
             raise ProviderConfigError(
-                f"endpoint {self.base_url or 'OpenAI'} unusable: {classify(exc)}"
+                f"endpoint {redact(self.base_url or 'OpenAI')} unusable: {classify(exc)}"
             ) from None
         names = {m.id for m in models.data}
         if names and self.model not in names:

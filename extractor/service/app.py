@@ -3,6 +3,8 @@
 The pipeline is built before the app (by the CLI, from the same RunConfig as `extractor
 extract`), so a bad provider configuration stops `serve` at once instead of failing requests.
 The store is opened in the lifespan, so one process holds the database only while it serves.
+A database failure during a request is a JSON problem: 507 for a full disk, 503 otherwise.
+Guards, outermost first: CORS (if configured), body deadlines, bearer auth, body size.
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ from pydantic.json_schema import models_json_schema
 
 from extractor.config import CacheMode, RunConfig
 from extractor.pipeline import Pipeline
+from extractor.providers.base import redact
 from extractor.service.inputs import BatchRequest
-from extractor.service.limits import BodyLimit
+from extractor.service.limits import BearerAuth, BodyDeadline, BodyLimit
 from extractor.service.routes import probe_router, v1_router
 from extractor.service.runner import JobRunner
 from extractor.service.settings import ServiceSettings, token_from_env
 from extractor.service.state import Service
-from extractor.service.store import Store
+from extractor.service.store import Store, StoreError
 
 log = logging.getLogger("extractor.service")
+# Paths any client may read without the token: the probes and the API's own description.
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/redoc"})
 
 
 def create_app(
@@ -52,7 +57,17 @@ def create_app(
     app.include_router(v1_router(settings.api_token))
     app.include_router(probe_router())
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StoreError, _store_error)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(
+        BearerAuth,
+        token=settings.api_token,
+        open_paths=OPEN_PATHS,
+        drain_limit=settings.max_request_bytes,
+    )
+    app.add_middleware(
+        BodyDeadline, idle_s=settings.body_idle_timeout_s, total_s=settings.body_timeout_s
+    )
     if settings.cors_origins:  # closed unless asked: no CORS headers at all by default
         app.add_middleware(
             CORSMiddleware,
@@ -70,7 +85,7 @@ def _lifespan(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(store_path)
-        runner = JobRunner(pipeline, store)
+        runner = JobRunner(pipeline, store, settings.store_retry_s)
         service = Service(
             settings, pipeline, store, runner, asyncio.Semaphore(pipeline.config.concurrency)
         )
@@ -96,7 +111,8 @@ async def _become_ready(service: Service) -> None:
         try:
             await service.pipeline.provider.check()
         except Exception as exc:  # any failure only delays readiness; the reason is shown
-            service.not_ready = f"provider check failed: {exc}"
+            # /readyz is unauthenticated: the endpoint is shown without its credentials
+            service.not_ready = redact(f"provider check failed: {exc}")
             log.warning("not ready: %s", service.not_ready)
             await asyncio.sleep(service.settings.readiness_retry_s)
         else:
@@ -117,6 +133,14 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         for e in errors
     ]
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+    """The database failed: 507 when its disk is full (retry later), 503 for anything else."""
+    detail = str(exc)
+    status = 507 if "full" in detail else 503
+    log.error("%s %s: %s", request.method, request.url.path, detail)
+    return JSONResponse({"detail": detail}, status_code=status, headers={"Retry-After": "5"})
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:

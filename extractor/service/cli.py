@@ -69,27 +69,32 @@ def serve_command(args: argparse.Namespace) -> int:
         from extractor.pipeline import Pipeline
         from extractor.providers.base import ProviderConfigError
         from extractor.service.app import create_app
-        from extractor.service.store import Store, StoreLockedError
+        from extractor.service.server import redact_logs, server_config
+        from extractor.service.store import Store, StoreLockedError, StoreUnusableError
     except ModuleNotFoundError as exc:
         return missing_dependency("serve", exc)
 
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    settings = ServiceSettings(
-        max_request_bytes=args.max_request_bytes,
-        max_text_chars=args.max_text_chars,
-        cors_origins=tuple(args.cors_origin),
-        api_token=token_from_env(),
-    )
+    redact_logs()  # endpoint URLs are logged by the HTTP clients, credentials included
     try:
+        settings = ServiceSettings(  # refuses a token no request could match
+            max_request_bytes=args.max_request_bytes,
+            max_text_chars=args.max_text_chars,
+            cors_origins=tuple(args.cors_origin),
+            api_token=token_from_env(),
+        )
         config = build_config(args)
-        Store(args.db).close()  # fail now, with a clear message, if another server holds it
+        # Fail now, with one line, if another server holds the database or it is unusable
+        # (corrupt, read-only, no space): not with a traceback, nor with a 500 per request.
+        Store(args.db).close()
         app = create_app(config, args.db, Pipeline.from_config(config), settings=settings)
-    except (ProviderConfigError, StoreLockedError, ValueError) as exc:
+    except (ProviderConfigError, StoreLockedError, StoreUnusableError, ValueError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=5
+    server_settings = server_config(
+        app, settings, host=args.host, port=args.port, log_level=args.log_level
     )
+    uvicorn.Server(server_settings).run()
     return 0

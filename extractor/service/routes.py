@@ -2,8 +2,12 @@
 
 `/v1/*` sits behind the optional bearer token; `/healthz` and `/readyz` stay open for probes.
 A document-level failure is not an HTTP failure of the request: /v1/extract answers the same
-PredictionLine the CLI writes, with status 502 when the model endpoint (or the replay cache)
-failed and `error` says how.
+PredictionLine the CLI writes, with status 502 when the model endpoint failed or the replay
+cache has no answer, and 500 when this side failed (a corrupt or unwritable cassette, a bug);
+`error` says how. A failure never answers 200.
+
+Request bodies are parsed in a worker thread: reducing megabytes of HTML would otherwise stall
+the event loop, and with it every other request and probe.
 """
 
 from __future__ import annotations
@@ -55,22 +59,28 @@ class ValidationProblem(BaseModel):
 
 
 class JobStatus(BaseModel):
+    """`stalled`: results cannot be stored now (see `error`); the job resumes by itself.
+    `failed`: the job will not run again (e.g. made under another configuration; see `error`).
+    """
+
     id: str
-    state: Literal["queued", "running", "done"]
+    state: Literal["queued", "running", "stalled", "done", "failed"]
     total: int
     done: int
     failed: int
     created: float
+    error: str | None = None
 
     @classmethod
-    def of(cls, progress: Progress) -> JobStatus:
+    def of(cls, progress: Progress, stalled: str | None = None) -> JobStatus:
         return cls(
             id=progress.id,
-            state=progress.state.value,
+            state="stalled" if stalled is not None else progress.state.value,
             total=progress.total,
             done=progress.done,
             failed=progress.failed,
             created=progress.created,
+            error=stalled if stalled is not None else progress.error,
         )
 
 
@@ -81,8 +91,16 @@ class Readiness(BaseModel):
 
 _GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or wrong bearer token."},
+    408: {"model": Problem, "description": "The body did not arrive in time."},
     413: {"model": Problem, "description": "Request body over the size limit."},
 }
+_STORAGE: dict[int | str, dict[str, Any]] = {
+    503: {"model": Problem, "description": "The job database failed; `detail` says how."},
+    507: {"model": Problem, "description": "The job database's disk is full."},
+}
+# The error types (the prefix of `PredictionLine.error`) that are the model endpoint's or the
+# replay cache's to answer for: 502. Every other error (a corrupt cassette, a bug) is ours: 500.
+_UPSTREAM_ERRORS = ("TransportError", "CacheMissError", "DocumentTooLong")
 _BODY_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "The body could not be read (e.g. not UTF-8)."},
     422: {"model": ValidationProblem, "description": "Invalid field; `loc` names it."},
@@ -103,38 +121,49 @@ def _document(service: Service, body: ExtractRequest) -> Document:
     return item
 
 
+def error_status(error: str) -> int:
+    """502 for the model endpoint's failures and replay misses, 500 for ours."""
+    kind = error.split(":", 1)[0]
+    return 502 if kind in _UPSTREAM_ERRORS else 500
+
+
 async def extract(body: ExtractRequest, request: Request, response: Response) -> PredictionLine:
-    """One document, answered synchronously."""
+    """One document, answered synchronously; an error line is never a 200."""
     service = service_of(request)
-    document = _document(service, body)
+    document = await asyncio.to_thread(_document, service, body)
     async with service.interactive:
         line = await service.pipeline.extract(document)
     if line.error is not None:
-        response.status_code = 500 if line.error.startswith("internal error") else 502
+        response.status_code = error_status(line.error)
     return line
 
 
+def _json_batch(body: bytes, max_chars: int) -> list[Document | InputError]:
+    try:
+        parsed = BatchRequest.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [
+                {"loc": ("body", *e["loc"]), "msg": e["msg"], "type": e["type"]}
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    return from_request(parsed, max_chars)
+
+
 async def _batch_items(request: Request, max_chars: int) -> list[Document | InputError]:
+    """The body's documents, parsed off the event loop (see the module docstring)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
-        try:
-            parsed = BatchRequest.model_validate_json(await request.body())
-        except ValidationError as exc:
-            raise RequestValidationError(
-                [
-                    {"loc": ("body", *e["loc"]), "msg": e["msg"], "type": e["type"]}
-                    for e in exc.errors(include_url=False)
-                ]
-            ) from None
-        return from_request(parsed, max_chars)
+        return await asyncio.to_thread(_json_batch, await request.body(), max_chars)
     if kind in _NDJSON_TYPES:
-        return parse_jsonl(await request.body(), max_chars)
+        return await asyncio.to_thread(parse_jsonl, await request.body(), max_chars)
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=4)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise invalid(("body", "file"), "a multipart upload needs a 'file' part (JSONL)")
-        return parse_jsonl(await upload.read(), max_chars)
+        return await asyncio.to_thread(parse_jsonl, await upload.read(), max_chars)
     raise HTTPException(
         415,
         f"unsupported content type {kind or 'none'!r}: send "
@@ -143,7 +172,14 @@ async def _batch_items(request: Request, max_chars: int) -> list[Document | Inpu
 
 
 async def submit_batch(request: Request, response: Response) -> JobStatus:
-    """Stores every document before answering, so an accepted job survives any crash."""
+    """Stores every document before answering, so an accepted job survives any crash.
+
+    A job carries the fingerprint of the configuration it was submitted under. A service
+    restarted under another configuration does not finish it: the job becomes `failed`, its
+    error names both fingerprints, and the results it had are kept. When the database cannot
+    store the job (a full disk), the answer is 507 (503 for other database failures) and
+    nothing was accepted.
+    """
     service = service_of(request)
     items = await _batch_items(request, service.settings.max_text_chars)
     if not items:
@@ -152,29 +188,34 @@ async def submit_batch(request: Request, response: Response) -> JobStatus:
     if repeated:
         raise invalid(("body", "documents"), f"duplicate document ids: {repeated[:5]}")
     job_id = uuid.uuid4().hex
-    fingerprint = service.pipeline.config.fingerprint()
-    await asyncio.to_thread(service.store.create_job, job_id, items, fingerprint)
+    await asyncio.to_thread(service.store.create_job, job_id, items, service.runner.fingerprint)
     service.runner.start(job_id)
     response.headers["Location"] = f"/v1/batches/{job_id}"
-    return _status(service, job_id)
+    return await _status(service, job_id)
 
 
-def _status(service: Service, job_id: str) -> JobStatus:
-    progress = service.store.progress(job_id)
+async def _status(service: Service, job_id: str) -> JobStatus:
+    """Read in a worker thread: the store's lock may be held by a large job being committed."""
+    progress = await asyncio.to_thread(service.store.progress, job_id)
     if progress is None:
         raise HTTPException(404, f"no batch {job_id!r}")
-    return JobStatus.of(progress)
+    return JobStatus.of(progress, service.runner.stalled.get(job_id))
 
 
 async def batch_status(job_id: str, request: Request) -> JobStatus:
-    """Progress: `done` counts finished documents, failed ones included."""
-    return _status(service_of(request), job_id)
+    """Progress: `done` counts finished documents, failed ones included.
+
+    `stalled` with `error` while results cannot be stored (it resumes when they can); `failed`
+    with `error` for a job that will not run again, e.g. one submitted under a configuration
+    the service no longer runs (the error names both fingerprints; resubmit to redo it).
+    """
+    return await _status(service_of(request), job_id)
 
 
 async def batch_results(job_id: str, request: Request) -> StreamingResponse:
     """Finished lines so far, in submission order; complete once the state is 'done'."""
     service = service_of(request)
-    status = _status(service, job_id)
+    status = await _status(service, job_id)
     return StreamingResponse(
         _stream(service, job_id), media_type=NDJSON, headers={"X-Job-State": status.state}
     )
@@ -204,13 +245,17 @@ async def healthz() -> dict[str, str]:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """200 once the provider's check passed (or the cache replays), 503 before."""
+    """200 once the provider's check passed (or the cache replays) and the database takes
+    writes; 503 with the reason otherwise. After a failed write, each call probes again, so
+    readiness returns as soon as the disk has space."""
     service = service_of(request)
-    if service.runner.ready.is_set():
+    reason = service.not_ready if not service.runner.ready.is_set() else ""
+    if not reason and service.store.write_error:
+        await asyncio.to_thread(service.store.probe)
+        reason = service.store.write_error
+    if not reason:
         return JSONResponse(Readiness(ready=True).model_dump())
-    return JSONResponse(
-        Readiness(ready=False, reason=service.not_ready).model_dump(), status_code=503
-    )
+    return JSONResponse(Readiness(ready=False, reason=reason).model_dump(), status_code=503)
 
 
 def v1_router(token: str | None) -> APIRouter:
@@ -223,7 +268,10 @@ def v1_router(token: str | None) -> APIRouter:
         methods=["POST"],
         response_model=PredictionLine,
         responses=_BODY_ERRORS
-        | {502: {"model": PredictionLine, "description": "The model endpoint failed; see error."}},
+        | {
+            500: {"model": PredictionLine, "description": "Failed here (e.g. corrupt cassette)."},
+            502: {"model": PredictionLine, "description": "The model endpoint failed; see error."},
+        },
     )
     router.add_api_route(
         "/batches",
@@ -232,7 +280,9 @@ def v1_router(token: str | None) -> APIRouter:
         status_code=202,
         response_model=JobStatus,
         openapi_extra=_BATCH_BODY,
-        responses=_BODY_ERRORS | {415: {"model": Problem, "description": "Unknown body type."}},
+        responses=_BODY_ERRORS
+        | _STORAGE
+        | {415: {"model": Problem, "description": "Unknown body type."}},
     )
     router.add_api_route(
         "/batches/{job_id}",

@@ -53,11 +53,11 @@ def _exercise(base: str) -> list[str]:
     return seen
 
 
-def _scan(texts: list[str], folders: list[Path]) -> None:
+def _scan(texts: list[str], folders: list[Path], secrets: tuple[str, ...] = SECRETS) -> None:
     blobs = [t.encode() for t in texts]
     blobs += [p.read_bytes() for folder in folders for p in folder.rglob("*") if p.is_file()]
     assert blobs
-    for secret in SECRETS:
+    for secret in secrets:
         assert not any(secret.encode() in blob for blob in blobs), f"{secret} leaked"
 
 
@@ -110,3 +110,75 @@ def test_no_secret_in_cli_output_manifest_or_cache(tmp_path: Path) -> None:
         )
     assert done.returncode == 1 and f"Bearer {KEY}" in fake.authorizations
     _scan([done.stdout, done.stderr], [tmp_path])
+
+
+URL_PASSWORD = "pw-URLCANARY-51d2"
+URL_TOKEN = "qt-URLCANARY-93aa"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (f"http://svc:{URL_PASSWORD}@10.0.0.5:8080/v1", "http://***@10.0.0.5:8080/v1"),
+        (f"https://{URL_PASSWORD}@api.example/v1", "https://***@api.example/v1"),
+        (f"http://h/v1?api_key={URL_TOKEN}&x=1", "http://h/v1?api_key=***&x=1"),
+        (f"http://h/v1?x=1&access_token={URL_TOKEN}", "http://h/v1?x=1&access_token=***"),
+        (f"endpoint http://u:{URL_PASSWORD}@h/v1 unusable", "endpoint http://***@h/v1 unusable"),
+        ("http://127.0.0.1:9/v1 or a@example.com", "http://127.0.0.1:9/v1 or a@example.com"),
+    ],
+)
+def test_urls_are_shown_without_their_credentials(url: str, shown: str) -> None:
+    from extractor.providers.base import redact
+
+    assert redact(url) == shown
+
+
+def test_readyz_and_warnings_never_show_url_credentials(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The unauthenticated probe says why it is not ready, without the endpoint's password."""
+    from support.corpus import run_config
+    from support.procs import wait_until
+    from support.service_app import serve_service
+
+    from extractor.service.settings import ServiceSettings
+
+    secret_url = f"http://svc:{URL_PASSWORD}@127.0.0.1:9/v1?api_key={URL_TOKEN}"
+    settings = ServiceSettings(readiness_retry_s=0.05)
+    caplog.set_level("WARNING")
+    with serve_service(run_config(secret_url), tmp_path / "db.sqlite3", settings, False) as srv:
+
+        def reason() -> str:
+            return str(httpx.get(f"{srv.url}/readyz").json()["reason"])
+
+        wait_until(lambda: reason().startswith("provider check failed"), timeout=10)
+        shown = reason()
+    assert "127.0.0.1:9" in shown
+    _scan([shown, caplog.text], [tmp_path], (URL_PASSWORD, URL_TOKEN))
+
+
+def test_debug_logs_of_serve_never_show_url_credentials(tmp_path: Path) -> None:
+    """Every library's log line that prints the request URL (openai, httpx) is redacted."""
+    port = free_port()
+    with serve_fake() as (fake, url):
+        secret_url = url.replace("http://", f"http://svc:{URL_PASSWORD}@")
+        args = [
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "service.sqlite3"),
+            *cli_run_args(secret_url, write_retry_config(tmp_path)),
+            "--log-level",
+            "debug",
+        ]
+        server = start_cli(args, tmp_path / "serve.log")
+        try:
+            wait_ready(f"http://127.0.0.1:{port}", server)
+            answer = httpx.post(f"http://127.0.0.1:{port}/v1/extract", json={"text": article(1)})
+        finally:
+            stop(server)
+    assert answer.status_code == 200 and fake.counts["models"] >= 1
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "***@127.0.0.1" in log  # the URL is still shown, without its password
+    _scan([answer.text], [tmp_path], (URL_PASSWORD,))
