@@ -45,6 +45,10 @@ class TypeSpec:
     fields: tuple[FieldSpec, ...]
     label: Callable[[Any], str]
 
+    @property
+    def field_names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
