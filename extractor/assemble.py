@@ -22,7 +22,7 @@ from extractor.cues import (
 )
 from extractor.extract import ArticleFindings, SentenceFindings
 from extractor.isolate import MainArticle
-from extractor.names import core_name
+from extractor.names import core_name, occurs
 from extractor.preextract import metric_for, modality_of, period_of
 from extractor_schemas import (
     Article,
@@ -38,6 +38,7 @@ from extractor_schemas import (
     Program,
     Quote,
 )
+from extractor_schemas.text import find, fold
 
 _COUNTRY_WORDS = {
     "Chinese": "CN",
@@ -74,17 +75,18 @@ def _merge_names(names: Iterable[str]) -> dict[str, list[str]]:
 
 
 def _same_firm(longer: str, shorter: str) -> bool:
-    a, b = longer.casefold(), shorter.casefold()
+    a, b = fold(longer), fold(shorter)
     return a == b or a.startswith(b + " ") or core_name(longer) == core_name(shorter)
 
 
 def _resolver(groups: dict[str, list[str]]) -> dict[str, str]:
-    return {form.casefold(): name for name, forms in groups.items() for form in [name, *forms]}
+    """Each form of a company, folded, to its canonical name; look names up with `fold`."""
+    return {fold(form): name for name, forms in groups.items() for form in [name, *forms]}
 
 
 def _near(sentence: str, form: str, before: int = 40) -> str:
-    at = sentence.casefold().find(form.casefold())
-    return sentence[max(0, at - before) : at] if at >= 0 else ""
+    found = find(sentence, form)
+    return sentence[max(0, found[0] - before) : found[0]] if found else ""
 
 
 def _country(sentences: list[str], forms: list[str]) -> str | None:
@@ -101,11 +103,10 @@ def _windows(sentences: list[str], forms: list[str], width: int = 50) -> str:
     """The words around each mention: a role cue elsewhere in the sentence is someone else's."""
     parts = []
     for sentence in sentences:
-        folded = sentence.casefold()
         for form in forms:
-            at = folded.find(form.casefold())
-            if at >= 0:
-                parts.append(sentence[max(0, at - width) : at + len(form) + width])
+            found = find(sentence, form)
+            if found:
+                parts.append(sentence[max(0, found[0] - width) : found[1] + width])
     return " … ".join(parts)
 
 
@@ -145,7 +146,7 @@ def _named(
     first: dict[str, SentenceFindings] = {}
     for sentence in findings.sentences:
         for name in getattr(sentence, kind):
-            if companies is None or name.casefold() not in companies:
+            if companies is None or fold(name) not in companies:
                 first.setdefault(name, sentence)
     return first
 
@@ -157,7 +158,7 @@ def _org_kind(name: str) -> OrganizationKind:
 def _person(name: str, sentence: str, resolve: dict[str, str]) -> Person:
     title, organization = person_title(sentence, name)
     if organization is not None:
-        organization = resolve.get(organization.casefold(), organization)
+        organization = resolve.get(fold(organization), organization)
     return Person(name=name, title=title, organization=organization, evidence=sentence)
 
 
@@ -166,7 +167,7 @@ def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Pa
     for s in findings.sentences:
         if s.deal is None:
             continue
-        brand, partner = resolve[s.deal.brand.casefold()], resolve[s.deal.partner.casefold()]
+        brand, partner = resolve[fold(s.deal.brand)], resolve[fold(s.deal.partner)]
         if brand == partner:
             continue
         # Keyed by the kind the record will carry, so two sentences never give the same
@@ -192,9 +193,9 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
         if s.export is None:
             continue
         origin = _FROM_COUNTRY.search(s.text)
-        exporter = resolve[s.export.exporter.casefold()]
+        exporter = resolve[fold(s.export.exporter)]
         places = destinations(s.text) or [
-            d for d in s.export.destinations if d.strip() and d in s.text
+            d for d in s.export.destinations if d.strip() and occurs(d, s.text)
         ]
         seen.setdefault(
             exporter,
@@ -213,7 +214,7 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
 def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]:
     figures = []
     for s in findings.sentences:
-        subject = resolve.get(s.companies[0].casefold()) if s.companies else None
+        subject = resolve.get(fold(s.companies[0])) if s.companies else None
         for amount in s.amounts:
             figures.append(
                 Figure(
@@ -235,7 +236,7 @@ def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Progra
     programs = []
     for name, s in _named(findings, "programs").items():
         beneficiaries = (
-            [resolve[c.casefold()] for c in s.companies]
+            [resolve[fold(c)] for c in s.companies]
             if re.search(r"beneficiar|signed up|grants?", s.text)
             else []
         )

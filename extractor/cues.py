@@ -9,6 +9,7 @@ ordered rules, the first matching one decides.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
@@ -21,6 +22,7 @@ from extractor_schemas import (
     PartnershipStatus,
     ProductCategory,
 )
+from extractor_schemas.text import find
 
 T = TypeVar("T")
 
@@ -168,12 +170,20 @@ _TITLE_BEFORE = re.compile(
 )
 
 
+# How far before a name "Xiaomi India chairman" is looked for. Searching the whole sentence before
+# it tried every capitalised word as the start of the organization, each time to the name: a long
+# run of capitalised words made that quadratic. No organization and title are this long.
+_TITLE_REACH = 160
+
+
 def person_title(sentence: str, name: str) -> tuple[str | None, str | None]:
     """Title and organization around a name: "X, managing director of Y" or "Y chairman X"."""
-    at = sentence.find(name)
-    if at < 0:
+    found = find(sentence, name)
+    if found is None:
         return None, None
-    after = _TITLE_AFTER.match(sentence[at + len(name) :])
+    at, end = found
+    # Composed, so an accented letter is one word character to the patterns ("Nestlé India").
+    after = _TITLE_AFTER.match(unicodedata.normalize("NFC", sentence[end:]))
     if after:
         # The organization is the last capitalised run of the clause: "of Hisense's local
         # manufacturing partner Epack Durable" names Epack Durable.
@@ -183,7 +193,9 @@ def person_title(sentence: str, name: str) -> tuple[str | None, str | None]:
             if not r.endswith(("'s", "’s"))
         ]
         return after.group("title"), runs[-1] if runs else None
-    before = _TITLE_BEFORE.search(sentence[:at])
+    before = _TITLE_BEFORE.search(
+        unicodedata.normalize("NFC", sentence[max(0, at - _TITLE_REACH) : at])
+    )
     if before:
         return before.group("title"), before.group("org")
     return None, None

@@ -18,9 +18,9 @@ from pydantic import BaseModel
 from extractor.answers import (
     DealAnswer,
     ExportAnswer,
-    Names,
     deal_model,
     export_model,
+    names_model,
     speaker_model,
 )
 from extractor.chunk import Chunk, Span
@@ -28,6 +28,7 @@ from extractor.model_call import ModelCaller, ValidationExhausted
 from extractor.names import (
     company_problem,
     full_program_name,
+    occurs,
     organization_problem,
     person_problem,
     program_problem,
@@ -35,6 +36,7 @@ from extractor.names import (
 )
 from extractor.preextract import Amount, QuoteSpan, find_amounts, find_quotes
 from extractor.prompting import PromptSet
+from extractor_schemas.text import fold
 
 B = TypeVar("B", bound=BaseModel)
 
@@ -92,26 +94,26 @@ class ArticleFindings:
     unanswered: list[str]
 
 
-def occurs(name: str, text: str) -> bool:
-    return name.casefold() in text.casefold()
-
-
 class SentenceReader:
     """Asks the model about one sentence at a time, through `ModelCaller`."""
 
     def __init__(self, caller: ModelCaller, prompts: PromptSet) -> None:
         self.caller = caller
         self.prompts = prompts
+        # The list cap of every answer (`extraction.max_items`); it is part of each request.
+        self.max_items = caller.config.extraction.max_items
         self.unanswered: list[str] = []
 
     async def _names(self, task: str, found: SentenceFindings) -> list[str]:
         try:
-            answer = await self.caller.ask(Names, self.prompts.render(task, found.text))
+            answer = await self.caller.ask(
+                names_model(self.max_items), self.prompts.render(task, found.text)
+            )
         except ValidationExhausted as exc:
             self.unanswered.append(f"{task} at {found.span.start}: {exc}")
             return []
         kept = []
-        taken = {n.casefold() for n in found.companies + found.people}
+        taken = {fold(n) for n in found.companies + found.people}
         names = answer.names
         if task == "companies":
             names = [part for n in names for part in split_conjunction(n)]
@@ -130,7 +132,7 @@ class SentenceReader:
             return f"name {name!r} does not occur in its sentence"
         if not occurs(name, _INSTRUCTION.sub(" ", sentence)):
             return f"name {name!r} occurs only in text addressed to the model (prompt injection)"
-        if task != "companies" and name.casefold() in taken:
+        if task != "companies" and fold(name) in taken:
             return f"{name!r} was already named as a company or person"
         checks = {
             "companies": company_problem,
@@ -163,7 +165,8 @@ class SentenceReader:
         elif context is not None:
             await self._deal_across(document, found, context)
         if found.companies and _CUES["export"].search(found.text):
-            found.export = await self._choice("export", export_model(found.companies), found)
+            model = export_model(found.companies, self.max_items)
+            found.export = await self._choice("export", model, found)
         found.amounts = find_amounts(found.text, span.start)
         return found
 

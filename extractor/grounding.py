@@ -9,7 +9,8 @@ it is removed and reported, never silently kept.
 Alignment tries three tiers, strictest first, and reports which one succeeded:
 
 * exact: the evidence is a substring of the text;
-* normalised: equal after case folding, whitespace collapsing and quote/dash unification;
+* normalised: equal after NFC, case folding, whitespace collapsing, invisible characters dropped
+  and quote/dash unification (`extractor_schemas.text`);
 * fuzzy: a token window that holds most evidence tokens (coverage) and little else (density).
 """
 
@@ -34,6 +35,7 @@ from extractor_schemas.records import (
     Organization,
     Program,
 )
+from extractor_schemas.text import FoldedText, fold, fold_mapped
 from extractor_schemas.vocab import GroundingKind
 
 __all__ = [
@@ -94,61 +96,34 @@ class GroundingResult:
 # Normalisation with an offset map
 
 
-_DASHES = "‐‑‒–—―−⁃﹘﹣－"
-_CHAR_MAP: dict[str, str] = {
-    **{ch: "'" for ch in "‘’‚‛′‵ʼ`´"},
-    **{ch: '"' for ch in "“”„‟″‶«»"},
-    **{ch: "-" for ch in _DASHES},
-    "…": "...",
-}
-# Invisible characters scraped pages carry inside words; they never change what a text says.
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _TOKEN = re.compile(r"\w+")
 
 
-@functools.lru_cache(maxsize=8192)
-def _fold(ch: str) -> str:
-    """Normalise one character; folding per character keeps every output char traceable."""
-    if ch.isspace():
-        return " "
-    if ch in _INVISIBLE:
-        return ""
-    return _CHAR_MAP.get(ch, ch).casefold()
-
-
-def _normalise_mapped(text: str) -> tuple[str, list[int]]:
-    """Normalised text plus, for each of its characters, the index of the source character."""
-    out: list[str] = []
-    origin: list[int] = []
-    after_space = False
-    for index, ch in enumerate(text):
-        folded = _fold(ch)
-        if not folded or (folded == " " and after_space):
-            continue
-        after_space = folded == " "
-        out.append(folded)
-        origin.extend([index] * len(folded))
-    return "".join(out), origin
-
-
 def normalise(text: str) -> str:
-    """The comparison form of a text: the same folding the aligner uses, edges trimmed."""
-    return _normalise_mapped(text)[0].strip()
+    """The comparison form of a text: the folding every name check uses, edges trimmed.
+
+    NFC, invisible characters dropped, quote and dash forms unified, case folded, whitespace
+    collapsed (`extractor_schemas.text`, shared with the name checks and the eval).
+    """
+    return fold(text)
 
 
 @dataclass(frozen=True)
 class _Document:
     """Everything about one text that alignment reuses across the facts of a record."""
 
-    norm: str
-    origin: list[int]
+    folded: FoldedText
     tokens: list[tuple[int, int]]
     positions: dict[str, list[int]]
     similar: dict[tuple[str, float], list[tuple[str, float]]] = field(default_factory=dict)
 
+    @property
+    def norm(self) -> str:
+        return self.folded.text
+
     def original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span back so it covers exactly the source characters it came from."""
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.folded.source_span(start, end)
 
     def similar_tokens(self, token: str, cutoff: float) -> list[tuple[str, float]]:
         """Words spelled like token, with similarity in [0, 1]; memoised: facts share words."""
@@ -166,22 +141,19 @@ class _Document:
 
     def char_boundaries(self, start: int, end: int) -> bool:
         """Whether a normalised span neither starts nor ends inside one source char's expansion."""
-        origin = self.origin
-        starts = start == 0 or origin[start - 1] != origin[start]
-        ends = end == len(origin) or origin[end] != origin[end - 1]
-        return starts and ends
+        return self.folded.whole_units(start, end)
 
 
 @functools.lru_cache(maxsize=4)
 def _prepare(text: str) -> _Document:
     """Build once per text: a record's 50 facts share one article."""
-    norm, origin = _normalise_mapped(text)
+    folded = fold_mapped(text)
     tokens: list[tuple[int, int]] = []
     positions: dict[str, list[int]] = {}
-    for index, match in enumerate(_TOKEN.finditer(norm)):
+    for index, match in enumerate(_TOKEN.finditer(folded.text)):
         tokens.append(match.span())
         positions.setdefault(match.group(), []).append(index)
-    return _Document(norm, origin, tokens, positions)
+    return _Document(folded, tokens, positions)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,24 @@ from __future__ import annotations
 
 import re
 
+from extractor_schemas.text import CORPORATE_SUFFIXES, find, fold, is_corporate_suffix
+
+__all__ = [
+    "CORPORATE_SUFFIXES",
+    "company_problem",
+    "core_name",
+    "full_program_name",
+    "has_digit",
+    "is_corporate",
+    "is_place",
+    "occurs",
+    "organization_problem",
+    "person_problem",
+    "program_problem",
+    "program_tail",
+    "split_conjunction",
+]
+
 # Words that make up place names; a name made only of these is a place, not a firm.
 _PLACE_WORDS = frozenset(
     """
@@ -18,25 +36,6 @@ _PLACE_WORDS = frozenset(
     thailand the uk united us usa vietnam west
     """.split()
 )
-CORPORATE_SUFFIXES = (
-    "ltd",
-    "ltd.",
-    "limited",
-    "corp",
-    "corp.",
-    "corporation",
-    "co",
-    "co.",
-    "inc",
-    "inc.",
-    "pvt",
-    "plc",
-    "group",
-    "holdings",
-    "llc",
-    "ag",
-    "sa",
-)
 _ORG_WORDS = re.compile(
     r"\b(association|ministry|registrar|exchange|aayog|council|authority|commission|bureau|"
     r"department|agency|institute|board|federation|chamber|government|research|bank)\b",
@@ -45,12 +44,21 @@ _ORG_WORDS = re.compile(
 _PROGRAM_WORDS = re.compile(
     r"\b(scheme|programm?e?|initiative|incentives?|policy|mission|plan|PLI)\b", re.IGNORECASE
 )
-_COUNTRY_TAIL = re.compile(r"\s*\(?(India|China)\)?$")
+_COUNTRY_TAIL = re.compile(r"\s*\(?(india|china)\)?$")
+
+
+def occurs(name: str, text: str) -> bool:
+    """Whether a name occurs in a text, both folded (`extractor_schemas.text.fold`).
+
+    A model copies "Nestlé" composed from an article written decomposed (NFD), drops a soft hyphen
+    inside "Tech\u00adnologies" and straightens "Xiaomi’s": the name is still there.
+    """
+    return find(text, name) is not None
 
 
 def is_place(name: str) -> bool:
     """Every word is a place word: "India", "West Asia", "the US", "Southeast Asia"."""
-    words = [w.strip(".,’'()").casefold() for w in name.split()]
+    words = [w.strip(".,'()") for w in fold(name).split()]
     return bool(words) and all(w in _PLACE_WORDS for w in words)
 
 
@@ -59,17 +67,19 @@ def has_digit(name: str) -> bool:
 
 
 def is_corporate(name: str) -> bool:
-    return name.split()[-1].casefold() in CORPORATE_SUFFIXES if name.split() else False
+    """Whether the last word is a legal form ("Dixon Technologies India Ltd")."""
+    words = fold(name).split()
+    return bool(words) and is_corporate_suffix(words[-1])
 
 
 def core_name(name: str) -> str:
-    """The name without corporate suffixes or a country tail: what identifies the firm."""
-    words = name.split()
-    while len(words) > 1 and words[-1].casefold() in CORPORATE_SUFFIXES:
+    """The name, folded, without corporate suffixes or a country tail: what identifies the firm."""
+    words = fold(name).split()
+    while len(words) > 1 and is_corporate_suffix(words[-1]):
         words.pop()
     core = " ".join(words)
     stripped = _COUNTRY_TAIL.sub("", core)
-    return (stripped or core).casefold()
+    return stripped or core
 
 
 def split_conjunction(name: str) -> list[str]:
@@ -120,21 +130,22 @@ def program_problem(name: str, sentence: str) -> str | None:
 
 def program_tail(name: str, sentence: str) -> str:
     """The words right after a name in its sentence ("Make in India’ initiative")."""
-    at = sentence.casefold().find(name.casefold())
-    return sentence[at + len(name) : at + len(name) + 14] if at >= 0 else ""
+    found = find(sentence, name)
+    return sentence[found[1] : found[1] + 14] if found else ""
 
 
 def full_program_name(name: str, sentence: str) -> str:
     """Extends a name to the program word that follows it, as the article writes it."""
-    at = sentence.casefold().find(name.casefold())
-    if at < 0 or _PROGRAM_WORDS.search(name):
+    found = find(sentence, name)
+    if found is None or _PROGRAM_WORDS.search(name):
         return name
+    at, end = found
     match = re.match(
         r"[’'\"”]?\s*(initiative|scheme|programm?e?|policy|mission)\b",
-        sentence[at + len(name) :],
+        sentence[end:],
         re.IGNORECASE,
     )
     if match is None:
         return name
     start = at - 1 if at > 0 and sentence[at - 1] in "‘'\"“" else at
-    return sentence[start : at + len(name) + match.end()]
+    return sentence[start : end + match.end()]

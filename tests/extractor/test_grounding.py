@@ -66,6 +66,13 @@ PLANTED = [
     ("earned  ₹272\ncrore in FY24", "earned ₹272 crore in FY24", NORMALISED),
     ("the STRASSE plant", "the Straße plant", NORMALISED),
     ("Dixon Technologies", "Dixon Tech\u00adnologies", NORMALISED),
+    # The same words decomposed (NFD): the span covers each letter with its accent.
+    (
+        "Nestlé India and Café Coffee Day",
+        "Nestle\u0301 India and Cafe\u0301 Coffee Day",
+        NORMALISED,
+    ),
+    ("Nestle\u0301 India", "Nestlé India", NORMALISED),
     ("“Made in India” phones ring overseas", "‘MADE IN INDIA’ phones ring\u00a0overseas", None),
 ]
 
@@ -94,6 +101,22 @@ def test_planted_span_in_surrounding_whitespace_is_trimmed() -> None:
 def test_exact_tier_returns_first_occurrence_even_if_a_normalised_one_comes_earlier() -> None:
     text = "XIAOMI SAID so. Later, Xiaomi said so."
     assert align("Xiaomi said", text) == Alignment(23, 34, EXACT, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "window"),
+    [
+        ("Nestlé", "Nestle\u0301 signed a deal"),
+        ("Dixon Technologies", "with Dixon Tech\u00adnologies, the Noida firm"),
+        ("Xiaomi's unit", "Xiaomi’s unit"),
+    ],
+)
+def test_key_value_is_found_however_the_text_is_typed(value: str, window: str) -> None:
+    assert key_value_present(value, window, {})
+
+
+def test_a_name_does_not_match_a_letter_without_its_accent() -> None:
+    assert align("Cafe Coffee", "Cafe\u0301 Coffee Day", NO_FUZZY) is None
 
 
 @pytest.mark.parametrize("evidence", ["", "   ", "\u200b", "\n\t"])
