@@ -114,15 +114,12 @@ def _continues_unit(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M") or "\u1160" <= ch <= "\u11ff"
 
 
-def _units(text: str) -> list[tuple[int, int]]:
-    """Source spans of a base character with the marks that follow it."""
-    units: list[tuple[int, int]] = []
-    for index, ch in enumerate(text):
-        if units and ch > "\u02ff" and _continues_unit(ch):
-            units[-1] = (units[-1][0], index + 1)
-        else:
-            units.append((index, index + 1))
-    return units
+def _unit_end(text: str, start: int) -> int:
+    """End of the unit starting at `start`: a character with the marks that follow it."""
+    end = start + 1
+    while end < len(text) and text[end] > "\u02ff" and _continues_unit(text[end]):
+        end += 1
+    return end
 
 
 def fold_mapped(text: str) -> FoldedText:
@@ -131,17 +128,19 @@ def fold_mapped(text: str) -> FoldedText:
     starts: list[int] = []
     ends: list[int] = []
     after_space = False
-    for start, end in _units(text):
-        unit = text[start:end]
-        composed = unit if end - start == 1 else unicodedata.normalize("NFC", unit)
-        for ch in composed:
+    start = 0
+    while start < len(text):
+        end = _unit_end(text, start)
+        unit = text[start] if end == start + 1 else unicodedata.normalize("NFC", text[start:end])
+        for ch in unit:
             folded = _fold_char(ch)
             if not folded or (folded == " " and after_space):
                 continue
             after_space = folded == " "
             out.append(folded)
-            starts.extend([start] * len(folded))
-            ends.extend([end] * len(folded))
+            starts.extend((start,) * len(folded))
+            ends.extend((end,) * len(folded))
+        start = end
     return FoldedText("".join(out), tuple(starts), tuple(ends))
 
 
