@@ -9,9 +9,9 @@ Two things stop a job without losing it:
 - A job left unfinished under another configuration (its `config_sha256` differs from the
   pipeline's fingerprint) is failed at start, with both fingerprints in its error: finishing it
   would mix outputs of two configurations in one result set. Its finished results are kept.
-- A result that cannot be committed (a full disk) stalls the job: it shows `stalled` and the
-  database's error, its other documents stop, and it resumes by itself once a probe write
-  succeeds again. Documents whose result was lost are simply still pending.
+- A result that cannot be committed (a full disk), or a failed read, stalls the job: it shows
+  `stalled` and the database's error, its other documents stop, and it resumes by itself once
+  a probe write succeeds again. Documents whose result was lost are simply still pending.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import asyncio
 import logging
 
 from extractor.pipeline import Pipeline
-from extractor.service.store import JobState, PendingDocument, Store, StoreWriteError
+from extractor.service.store import JobState, PendingDocument, Store, StoreError
 
 log = logging.getLogger("extractor.service")
 
@@ -80,9 +80,10 @@ class JobRunner:
             try:
                 await self._attempt(job_id)
                 return
-            except StoreWriteError as exc:
+            except StoreError as exc:
                 self.stalled[job_id] = str(exc)
                 log.error("job %s stalled: %s; retrying every %s s", job_id, exc, self._retry_s)
+            await asyncio.sleep(self._retry_s)
             await self._until_writable()
             self.stalled.pop(job_id, None)
             log.info("job %s: the database takes writes again; resuming", job_id)
@@ -96,10 +97,10 @@ class JobRunner:
             async with asyncio.TaskGroup() as group:
                 for item in pending:
                     group.create_task(self._one(job_id, item))
-        except* StoreWriteError as failed:
+        except* StoreError as failed:
             raise failed.exceptions[0] from None
         await asyncio.to_thread(self.store.set_state, job_id, JobState.DONE)
-        progress = self.store.progress(job_id)
+        progress = await asyncio.to_thread(self.store.progress, job_id)
         if progress is not None:
             log.info("job %s done: %d documents, %d failed", job_id, progress.done, progress.failed)
 

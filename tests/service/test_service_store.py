@@ -224,3 +224,21 @@ def test_a_job_left_under_the_same_configuration_resumes(
     assert [line["id"] for line in lines] == [d["id"] for d in docs]
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM results").fetchone() == (len(docs),)
+
+
+def test_a_database_from_before_job_errors_opens_and_resumes(tmp_path: Path) -> None:
+    """Jobs tables written without the `error` column gain it; their jobs stay unfinished."""
+    db = tmp_path / "db.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "CREATE TABLE jobs (id TEXT PRIMARY KEY, created REAL NOT NULL, state TEXT NOT NULL,"
+            " total INTEGER NOT NULL, config_sha256 TEXT NOT NULL)"
+        )
+        conn.execute("INSERT INTO jobs VALUES ('old', 1.0, 'running', 0, 'sha')")
+    store = Store(db)
+    try:
+        progress = store.progress("old")
+        unfinished = [job.id for job in store.unfinished_jobs()]
+    finally:
+        store.close()
+    assert progress is not None and progress.error is None and unfinished == ["old"]
