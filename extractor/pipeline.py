@@ -15,7 +15,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from extractor.cache import CacheMissError, ResponseCache
+from extractor.cache import CacheError, CacheMissError, ResponseCache
 from extractor.config import RunConfig
 from extractor.documents import Document
 from extractor.grounding import ground_record
@@ -66,11 +66,18 @@ class Pipeline:
             cache=ResponseCache(config.cache.dir, config.cache.mode),
         )
 
+    def fingerprint(self) -> str:
+        """What decides this pipeline's outputs (RunConfig.fingerprint with its model and
+        prompts): the CLI's `--resume` and the service compare it before keeping work."""
+        return self.config.fingerprint(self.prompts.sha256, self.provider.identity())
+
     def _line(self, doc: Document, stats: Usage, started: float) -> PredictionLine:
         identity = self.provider.identity()
         return PredictionLine(
             id=doc.id,
             source_sha256=doc.sha256,
+            text=doc.reduced_text,
+            text_sha256=doc.reduced_sha256,
             usage=stats.model_copy(),
             latency_s=round(time.perf_counter() - started, 3),
             provider=self.provider.name,
@@ -78,7 +85,7 @@ class Pipeline:
             strategy=self.strategy.name,
             prompt_id=self.prompts.id,
             prompt_sha256=self.prompts.sha256,
-            config_sha256=self.config.fingerprint(),
+            config_sha256=self.fingerprint(),
         )
 
     async def extract(self, doc: Document) -> PredictionLine:
@@ -86,7 +93,7 @@ class Pipeline:
         stats = start_document(doc.id)
         try:
             line = await self._extract(doc, stats, started)
-        except (TransportError, CacheMissError, DocumentTooLong) as exc:
+        except (TransportError, CacheMissError, CacheError, DocumentTooLong) as exc:
             line = self._line(doc, stats, started)
             line.error = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # failure isolation: one document never stops a batch

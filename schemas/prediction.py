@@ -31,8 +31,11 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     calls: int = 0
     cache_hits: int = 0
-    retries: int = 0
+    retries: int = Field(default=0, description="Transport retries made by this run.")
     reasks: int = 0
+    recorded_retries: int = Field(
+        default=0, description="Transport retries the replayed answers took when recorded."
+    )
 
     def plus(self, other: Usage) -> Usage:
         """Field-wise sum, so run totals are added up the same way as per-document usage."""
@@ -47,7 +50,15 @@ class PredictionLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    source_sha256: str
+    source_sha256: str = Field(description="SHA-256 of the document as submitted (UTF-8).")
+    text: str | None = Field(
+        default=None,
+        description=(
+            "The text every span indexes, when it is not the submitted one: an HTML page's "
+            "visible text. Absent, the spans index the submitted text."
+        ),
+    )
+    text_sha256: str | None = Field(default=None, description="SHA-256 of `text`, when set.")
     record: ArticleRecord | None = None
     rejected: list[RejectedItem] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
