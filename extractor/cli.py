@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.service.cli import add_serve  # standard library only; FastAPI on use
 
     add_serve(sub, _add_run_options)
+    from extractor.matrix.cli import add_matrix  # standard library only; the runner on use
+
+    add_matrix(sub)
     return parser
 
 

@@ -90,6 +90,13 @@ class ExtractionConfig(_Config):
         default=None,
         description="Prompt set; unset means the strategy's own (mentions-v1, document-v1).",
     )
+    prompt_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder holding prompt sets, one subfolder per id; unset means the strategy's own "
+            "packaged folder. Not in the fingerprint: the prompt set's content hash is."
+        ),
+    )
     strategy: Literal["auto", "document", "sentences"] = Field(
         default="auto",
         description=(
@@ -145,7 +152,7 @@ class RunConfig(_Config):
         key, threads, context size and concurrency, none of which changes an answer.
         `Pipeline.fingerprint()` calls this with its provider and prompts.
         """
-        extraction = self.extraction.model_dump(mode="json")
+        extraction = self.extraction.model_dump(mode="json", exclude={"prompt_dir"})
         extraction.update(strategy=self.strategy_name(), prompt_id=self.prompt_set_id())
         decisive = {
             "model": dict(model),

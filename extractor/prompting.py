@@ -30,6 +30,8 @@ class PromptSet:
 
 def load_prompts(prompt_id: str, root: Path = PROMPTS_DIR) -> PromptSet:
     """All `*.txt` templates of one prompt set; the hash covers names and contents."""
+    if not root.is_dir():
+        raise ValueError(f"prompt folder {root} does not exist (extraction.prompt_dir)")
     folder = root / prompt_id
     files = sorted(folder.glob("*.txt"))
     if not files:

@@ -69,7 +69,8 @@ class DocumentStrategy:
     def __init__(self, caller: ModelCaller, config: RunConfig) -> None:
         self._caller = caller
         self._config = config
-        self._prompts = load_prompts(config.prompt_set_id(), PROMPTS_DIR)
+        root = config.extraction.prompt_dir or PROMPTS_DIR
+        self._prompts = load_prompts(config.prompt_set_id(), root)
         missing = {"system", "user"} - set(self._prompts.templates)
         if missing:
             raise ValueError(f"prompt set {self._prompts.id!r} lacks {sorted(missing)}")

@@ -15,7 +15,7 @@ from extractor.chunk import chunk, sentences
 from extractor.config import RunConfig
 from extractor.extract import ArticleFindings, SentenceReader, read_article
 from extractor.model_call import ModelCaller
-from extractor.prompting import PromptSet, load_prompts
+from extractor.prompting import PROMPTS_DIR, PromptSet, load_prompts
 from extractor.strategies.base import IsolatedDocument, Reading, register
 from extractor_schemas.prediction import RejectedItem
 
@@ -26,7 +26,8 @@ class SentenceStrategy:
     def __init__(self, caller: ModelCaller, config: RunConfig) -> None:
         self._caller = caller
         self._chunk_chars = config.extraction.chunk_chars
-        self._prompts = load_prompts(config.prompt_set_id())
+        root = config.extraction.prompt_dir or PROMPTS_DIR
+        self._prompts = load_prompts(config.prompt_set_id(), root)
 
     @property
     def prompts(self) -> PromptSet:
