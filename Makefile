@@ -36,6 +36,7 @@ test: install browser
 	$(BIN)/pytest -m "model or browser or server"; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ] || exit $$rc
 	$(BIN)/extractor extract --cache replay --out runs/ci --overwrite --quiet
 	$(BIN)/extractor eval --pred runs/ci --gold gold --baseline baseline/report.json
+	$(BIN)/extractor matrix matrices/seeds.toml --cache replay --out runs/matrix-ci --fresh --quiet --baseline baseline/matrix/seeds.json
 	PY=$(PY) tests/packaging/wheel_check.sh
 
 # mypy resolves modules by folder name; the folders schemas/ and eval/ install as
