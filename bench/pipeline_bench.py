@@ -38,6 +38,7 @@ from extractor.config import RunConfig  # noqa: E402
 from extractor.documents import Document, read_inputs  # noqa: E402
 from extractor.pipeline import Pipeline, main_article  # noqa: E402
 from extractor.prompting import load_prompts  # noqa: E402
+from extractor.strategies.sentences import PROMPTS_DIR  # noqa: E402
 
 
 def overhead() -> None:
@@ -71,7 +72,7 @@ def isolation_tokens() -> None:
 
     path, _ = resolve_model_file(None)
     llama = Llama(model_path=str(path), vocab_only=True, verbose=False)
-    prompts = load_prompts("mentions-v1")
+    prompts = load_prompts("mentions-v1", PROMPTS_DIR)
     print("doc                     sentences(iso/all)  prompt_tokens(iso/all)  saved")
     totals = [0, 0]
     for doc in (d for d in read_inputs([ROOT / "seeds"]) if isinstance(d, Document)):

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-PROMPTS_DIR = Path(__file__).parent / "prompts"
-
 
 @dataclass(frozen=True)
 class PromptSet:
@@ -28,8 +26,9 @@ class PromptSet:
         return template.substitute(sentence=sentence)
 
 
-def load_prompts(prompt_id: str, root: Path = PROMPTS_DIR) -> PromptSet:
-    """All `*.txt` templates of one prompt set; the hash covers names and contents."""
+def load_prompts(prompt_id: str, root: Path) -> PromptSet:
+    """All `*.txt` templates of one prompt set under `root` (each strategy keeps its own); the
+    hash covers names and contents."""
     if not root.is_dir():
         raise ValueError(f"prompt folder {root} does not exist (extraction.prompt_dir)")
     folder = root / prompt_id

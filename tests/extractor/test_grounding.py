@@ -476,13 +476,25 @@ def test_ground_record_keeps_grounded_items_with_spans() -> None:
     assert kinds["partnerships"] is FUZZY  # the article inserts ", the Noida firm,"
 
 
-def test_model_supplied_spans_are_overwritten() -> None:
+@pytest.mark.parametrize(
+    ("preset", "expected"),
+    [
+        (None, EXACT),
+        (EXACT, EXACT),
+        # A strategy marks a name it repaired (snapped to the text's spelling) as fuzzy before
+        # grounding; the aligner's exact find must not hide that repair.
+        (FUZZY, FUZZY),
+    ],
+)
+def test_spans_are_always_recomputed_and_a_repair_stays_fuzzy(
+    preset: GroundingKind | None, expected: GroundingKind
+) -> None:
     record = _record()
-    wrong = record.companies[0].model_copy(update={"span": (0, 3), "grounding": FUZZY})
+    wrong = record.companies[0].model_copy(update={"span": (0, 3), "grounding": preset})
     record = record.model_copy(update={"companies": [wrong, *record.companies[1:]]})
     kept = ground_record(record, _ARTICLE).record.companies[0]
     assert kept.span == (_ARTICLE.index("Chinese smartphone"), _ARTICLE.index(" has started"))
-    assert kept.grounding is EXACT
+    assert kept.grounding is expected
 
 
 def test_ground_record_rejects_missing_evidence_and_absent_key_values() -> None:

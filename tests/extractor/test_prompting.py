@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from extractor.prompting import PROMPTS_DIR, load_prompts
+from extractor.prompting import load_prompts
+from extractor.strategies.sentences import PROMPTS_DIR
 
 
 def test_default_prompt_set_renders_every_task() -> None:
-    prompts = load_prompts("mentions-v1")
+    prompts = load_prompts("mentions-v1", PROMPTS_DIR)
     for task in (
         "companies",
         "people",
@@ -34,4 +35,4 @@ def test_hash_follows_content(tmp_path: Path) -> None:
 
 def test_unknown_prompt_id_lists_the_known_ones() -> None:
     with pytest.raises(ValueError, match="mentions-v1"):
-        load_prompts("nope")
+        load_prompts("nope", PROMPTS_DIR)

@@ -19,7 +19,7 @@ from support.fake_openai import (
     value_for,
 )
 
-from extractor.answers import Names, deal_model, export_model
+from extractor.strategies.sentences.answers import Names, deal_model, export_model
 
 
 class _Nested(BaseModel):

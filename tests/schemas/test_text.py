@@ -83,7 +83,7 @@ def test_the_map_points_at_whole_source_characters(text: str) -> None:
 
 
 def test_one_suffix_list_for_extractor_and_eval() -> None:
-    from extractor import names
+    from extractor.strategies.sentences import names
     from extractor_eval import normalise
 
     assert names.CORPORATE_SUFFIXES is CORPORATE_SUFFIXES

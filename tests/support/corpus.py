@@ -33,9 +33,14 @@ _MONTHS = ("January", "March", "May", "July", "September", "November")
 MAX_ATTEMPTS = 4
 MAX_REASKS = 1
 CALLS_PER_DOC = 1 + MAX_REASKS  # one chunk per article, re-asked at most once
+# The fake endpoint answers the sentence strategy's questions (one per sentence), so these runs
+# pin it rather than let `auto` pick the document strategy for an OpenAI-compatible endpoint.
 RETRY_TOML = f"""
 [provider]
 timeout_s = 1.0
+
+[extraction]
+strategy = "sentences"
 
 [retry]
 max_attempts = {MAX_ATTEMPTS}
@@ -89,6 +94,7 @@ def run_config(
                 "max_reasks": MAX_REASKS,
             },
             "cache": {"mode": cache_mode, "dir": str(cache_dir or Path("cassettes"))},
+            "extraction": {"strategy": "sentences"},
             "concurrency": concurrency,
         }
     )

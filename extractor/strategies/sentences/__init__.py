@@ -1,23 +1,26 @@
 """The sentence strategy: today's reader for the embedded 270M model, behind the strategy seam.
 
 About 38 narrow calls per article, one sentence and one question at a time, with cue-word rules
-for statuses and kinds: right for a 270M model. This adapter only wraps the existing modules
-(`extract`, `assemble` and their helpers), which are to move into this package.
+for statuses and kinds: right for a 270M model. The package holds all of it: the questions
+(`extract`, `answers`, `prompts/`), the rules (`cues`, `names`, `preextract`) and `assemble`.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import ClassVar
 
-from extractor.assemble import assemble
 from extractor.chunk import chunk, sentences
 from extractor.config import RunConfig
-from extractor.extract import ArticleFindings, SentenceReader, read_article
 from extractor.model_call import ModelCaller
-from extractor.prompting import PROMPTS_DIR, PromptSet, load_prompts
+from extractor.prompting import PromptSet, load_prompts
 from extractor.strategies.base import IsolatedDocument, Reading, register
+from extractor.strategies.sentences.assemble import assemble
+from extractor.strategies.sentences.extract import ArticleFindings, SentenceReader, read_article
 from extractor_schemas.prediction import RejectedItem
+
+PROMPTS_DIR = Path(__file__).parent / "prompts"
 
 
 class SentenceStrategy:

@@ -20,7 +20,7 @@ from extractor_schemas import RECORD_TYPES
 from extractor_schemas.prediction import PredictionLine
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 # Small enough for two cores: one call per article, no re-ask, a short answer.
 RUN_TOML = """
 [sampling]

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
-from extractor.names import is_place
+from extractor.strategies.sentences.names import is_place
 from extractor_schemas import (
     CompanyRole,
     ExportStatus,

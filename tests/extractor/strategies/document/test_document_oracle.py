@@ -26,7 +26,7 @@ from extractor_schemas import RECORD_TYPES
 from extractor_schemas.prediction import PredictionLine
 
 pytestmark = pytest.mark.server
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def _extract(url: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:

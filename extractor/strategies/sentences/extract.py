@@ -15,7 +15,10 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from extractor.answers import (
+from extractor.chunk import Chunk, Span
+from extractor.model_call import ModelCaller, ValidationExhausted
+from extractor.prompting import PromptSet
+from extractor.strategies.sentences.answers import (
     DealAnswer,
     ExportAnswer,
     deal_model,
@@ -23,9 +26,7 @@ from extractor.answers import (
     names_model,
     speaker_model,
 )
-from extractor.chunk import Chunk, Span
-from extractor.model_call import ModelCaller, ValidationExhausted
-from extractor.names import (
+from extractor.strategies.sentences.names import (
     company_problem,
     full_program_name,
     occurs,
@@ -34,8 +35,7 @@ from extractor.names import (
     program_problem,
     split_conjunction,
 )
-from extractor.preextract import Amount, QuoteSpan, find_amounts, find_quotes
-from extractor.prompting import PromptSet
+from extractor.strategies.sentences.preextract import Amount, QuoteSpan, find_amounts, find_quotes
 from extractor_schemas.text import fold
 
 B = TypeVar("B", bound=BaseModel)

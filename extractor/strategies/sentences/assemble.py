@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor.cues import (
+from extractor.isolate import MainArticle
+from extractor.strategies.sentences.cues import (
     EXPORT_STATUS,
     ORGANIZATION_KINDS,
     PARTNERSHIP_KIND,
@@ -20,10 +21,9 @@ from extractor.cues import (
     person_title,
     product_categories,
 )
-from extractor.extract import ArticleFindings, SentenceFindings
-from extractor.isolate import MainArticle
-from extractor.names import core_name, occurs
-from extractor.preextract import metric_for, modality_of, period_of
+from extractor.strategies.sentences.extract import ArticleFindings, SentenceFindings
+from extractor.strategies.sentences.names import core_name, occurs
+from extractor.strategies.sentences.preextract import metric_for, modality_of, period_of
 from extractor_schemas import (
     Article,
     ArticleRecord,

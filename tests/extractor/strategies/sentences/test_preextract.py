@@ -2,7 +2,12 @@
 
 import pytest
 
-from extractor.preextract import find_amounts, find_quotes, metric_for, modality_of
+from extractor.strategies.sentences.preextract import (
+    find_amounts,
+    find_quotes,
+    metric_for,
+    modality_of,
+)
 from extractor_schemas import FigureMetric, FigureUnit, Modality
 
 

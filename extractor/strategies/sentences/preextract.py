@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractor.cues import CueTable
+from extractor.strategies.sentences.cues import CueTable
 from extractor_schemas import FigureMetric, FigureUnit, Modality
 
 _SCALE = {

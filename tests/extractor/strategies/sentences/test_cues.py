@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from extractor.cues import person_title
+from extractor.strategies.sentences.cues import person_title
 
 
 @pytest.mark.parametrize(

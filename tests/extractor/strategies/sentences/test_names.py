@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from extractor.assemble import assemble
 from extractor.chunk import chunk, sentences
 from extractor.config import ExtractionConfig, RunConfig
-from extractor.extract import SentenceReader, read_article
 from extractor.grounding import ground_record
 from extractor.isolate import MainArticle, Paragraph
-from extractor.names import (
+from extractor.strategies.sentences.assemble import assemble
+from extractor.strategies.sentences.extract import SentenceReader, read_article
+from extractor.strategies.sentences.names import (
     company_problem,
     core_name,
     full_program_name,

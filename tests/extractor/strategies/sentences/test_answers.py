@@ -6,7 +6,8 @@ import pytest
 from instructor.processing.function_calls import openai_schema
 from pydantic import ValidationError
 
-from extractor.answers import (
+from extractor.config import ExtractionConfig
+from extractor.strategies.sentences.answers import (
     DEFAULT_MAX_ITEMS,
     MAX_DESTINATIONS,
     ExportAnswer,
@@ -14,7 +15,6 @@ from extractor.answers import (
     export_model,
     names_model,
 )
-from extractor.config import ExtractionConfig
 
 
 def test_the_default_cap_is_the_config_default() -> None:
