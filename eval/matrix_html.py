@@ -157,7 +157,10 @@ def scatter(report: MatrixReport) -> str:
             tip,
             {"cx": f"{px:.1f}", "cy": f"{py:.1f}", "r": 6, "data-point": c.id, "data-x": x},
         )
-        label = el("text", text(c.id), {"x": f"{px + 8:.1f}", "y": f"{py - 8:.1f}"})
+        # labels go left of points in the right half, so none runs off the plot
+        left = px > _W / 2
+        at = {"x": f"{px - 8 if left else px + 8:.1f}", "y": f"{py - 8:.1f}"}
+        label = el("text", text(c.id), {**at, "text-anchor": "end" if left else "start"})
         points.append(el("a", dot + label, {"href": c.report}))
     axes = el(
         "path",

@@ -31,6 +31,7 @@ the matrix before any call is paid for.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -139,6 +140,11 @@ class Matrix:
     cells: list[CellPlan]
 
 
+def _under(folder: Path, path: Path) -> str:
+    """`path` relative to `folder` unless absolute, without `..` steps (shown in reports)."""
+    return os.path.normpath(path if path.is_absolute() else folder / path)
+
+
 def _resolve_paths(sections: Mapping[str, JsonValue], folder: Path) -> dict[str, JsonValue]:
     """Path settings made relative to the matrix file's folder, not to where it is run."""
     out: dict[str, JsonValue] = dict(sections)
@@ -146,7 +152,7 @@ def _resolve_paths(sections: Mapping[str, JsonValue], folder: Path) -> dict[str,
         part = out.get(section)
         if isinstance(part, dict) and isinstance(part.get(key), str):
             value = Path(str(part[key]))
-            out[section] = {**part, key: str(value if value.is_absolute() else folder / value)}
+            out[section] = {**part, key: _under(folder, value)}
     return out
 
 
@@ -290,8 +296,8 @@ def load_matrix(path: Path) -> Matrix:
     m = spec.matrix
     return Matrix(
         name=m.name,
-        documents=[p if p.is_absolute() else folder / p for p in m.documents],
-        gold=m.gold if m.gold.is_absolute() else folder / m.gold,
+        documents=[Path(_under(folder, p)) for p in m.documents],
+        gold=Path(_under(folder, m.gold)),
         baseline_cell=baseline,
         concurrency=m.concurrency,
         cells=cells,
