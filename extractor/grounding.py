@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from extractor_schemas.base import Grounded
 from extractor_schemas.prediction import RejectedItem
 from extractor_schemas.records import (
     RECORD_TYPES,
     ArticleRecord,
     Company,
-    Grounded,
     Organization,
     Program,
 )

@@ -1,5 +1,18 @@
 """The extraction schema: imports nothing of ours, so extractor and eval can both depend on it."""
 
+from extractor_schemas.base import Grounded, StrictModel, collapse_space
+from extractor_schemas.markers import (
+    Aliases,
+    Compare,
+    CompareAs,
+    Dangling,
+    DecidesType,
+    Key,
+    Ref,
+    SchemaError,
+    TaskSchema,
+    describe,
+)
 from extractor_schemas.records import (
     RECORD_TYPES,
     SCHEMA_VERSION,
@@ -8,13 +21,11 @@ from extractor_schemas.records import (
     Company,
     ExportActivity,
     Figure,
-    Grounded,
     Organization,
     Partnership,
     Person,
     Program,
     Quote,
-    collapse_space,
 )
 from extractor_schemas.vocab import (
     CompanyRole,
@@ -32,10 +43,15 @@ from extractor_schemas.vocab import (
 __all__ = [
     "RECORD_TYPES",
     "SCHEMA_VERSION",
+    "Aliases",
     "Article",
     "ArticleRecord",
     "Company",
     "CompanyRole",
+    "Compare",
+    "CompareAs",
+    "Dangling",
+    "DecidesType",
     "ExportActivity",
     "ExportStatus",
     "Figure",
@@ -43,6 +59,7 @@ __all__ = [
     "FigureUnit",
     "Grounded",
     "GroundingKind",
+    "Key",
     "Modality",
     "Organization",
     "OrganizationKind",
@@ -53,5 +70,10 @@ __all__ = [
     "ProductCategory",
     "Program",
     "Quote",
+    "Ref",
+    "SchemaError",
+    "StrictModel",
+    "TaskSchema",
     "collapse_space",
+    "describe",
 ]

@@ -11,15 +11,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
+from extractor_schemas.base import Grounded, StrictModel, Text, Verbatim, span_ok
 from extractor_schemas.codes import ISO_COUNTRIES, ISO_CURRENCIES
+from extractor_schemas.markers import Aliases, Compare, CompareAs, Dangling, DecidesType, Key, Ref
 from extractor_schemas.vocab import (
     CompanyRole,
     ExportStatus,
     FigureMetric,
     FigureUnit,
-    GroundingKind,
     Modality,
     OrganizationKind,
     PartnershipKind,
@@ -29,20 +30,7 @@ from extractor_schemas.vocab import (
 
 SCHEMA_VERSION = "1.0.0"
 
-_SPACE = re.compile(r"\s+")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def collapse_space(value: str) -> str:
-    """Collapse whitespace runs: the one normalisation of free text that never changes meaning."""
-    return _SPACE.sub(" ", value).strip()
-
-
-def _text(value: str) -> str:
-    cleaned = collapse_space(value)
-    if not cleaned:
-        raise ValueError("must not be empty or whitespace only")
-    return cleaned
 
 
 def _country(value: str) -> str:
@@ -72,53 +60,12 @@ def _partial_date(value: str) -> str:
     return text
 
 
-def _verbatim(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or whitespace only")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_text)]
-# Verbatim text keeps its inner spacing: grounding must find it character for character.
-Verbatim = Annotated[str, AfterValidator(_verbatim)]
-Country = Annotated[str, AfterValidator(_country)]
-Currency = Annotated[str, AfterValidator(_currency)]
+Country = Annotated[str, AfterValidator(_country), Compare(CompareAs.EXACT)]
+Currency = Annotated[str, AfterValidator(_currency), Compare(CompareAs.EXACT)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 
 
-def _span_ok(span: tuple[int, int] | None, field: str) -> None:
-    if span is not None and not 0 <= span[0] <= span[1]:
-        raise ValueError(f"{field} {list(span)!r} must satisfy 0 <= start <= end")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Grounded(_Model):
-    """Base of every fact: the evidence the model quotes, and where grounding found it."""
-
-    evidence: Verbatim = Field(
-        description=(
-            "Copy, character for character, the shortest stretch of the article that states "
-            "this fact. Do not paraphrase, translate or join separate sentences."
-        )
-    )
-    span: tuple[int, int] | None = Field(
-        default=None,
-        description="Leave empty: filled by the grounding step with [start, end) offsets.",
-    )
-    grounding: GroundingKind | None = Field(
-        default=None, description="Leave empty: filled by the grounding step."
-    )
-
-    @model_validator(mode="after")
-    def _check_span(self) -> Self:
-        _span_ok(self.span, "span")
-        return self
-
-
-class Article(_Model):
+class Article(StrictModel):
     """Metadata of the page's main article (not a fact, so it carries no evidence)."""
 
     title: Text | None = Field(
@@ -138,13 +85,19 @@ class Article(_Model):
 
     @model_validator(mode="after")
     def _check_span(self) -> Self:
-        _span_ok(self.main_span, "main_span")
+        span_ok(self.main_span, "main_span")
         return self
 
 
+# Who a fact's speaker, source or exporter may be: any named entity of the article.
+_ANYONE = ("people", "companies", "organizations")
+
+
 class Company(Grounded):
-    name: Text = Field(description="The fullest form of the company's name used in the article.")
-    aliases: list[Text] = Field(
+    name: Annotated[Text, Key()] = Field(
+        description="The fullest form of the company's name used in the article."
+    )
+    aliases: Annotated[list[Text], Aliases()] = Field(
         default_factory=list, description="Other forms of the name the article uses, verbatim."
     )
     country: Country | None = Field(
@@ -157,37 +110,45 @@ class Company(Grounded):
     roles: list[CompanyRole] = Field(
         min_length=1, description="What the company does in this story."
     )
-    parent: Text | None = Field(
+    parent: Annotated[Text | None, Ref("companies")] = Field(
         default=None,
         description="Name of the parent company, only where the article says so.",
     )
 
 
 class Organization(Grounded):
-    name: Text = Field(description="The fullest form of the organization's name in the article.")
-    aliases: list[Text] = Field(default_factory=list, description="Other forms used, verbatim.")
-    kind: OrganizationKind = Field(description="What sort of body it is (not a company).")
+    name: Annotated[Text, Key()] = Field(
+        description="The fullest form of the organization's name in the article."
+    )
+    aliases: Annotated[list[Text], Aliases()] = Field(
+        default_factory=list, description="Other forms used, verbatim."
+    )
+    kind: Annotated[OrganizationKind, DecidesType()] = Field(
+        description="What sort of body it is (not a company)."
+    )
     country: Country | None = Field(
         default=None, description="ISO 3166-1 alpha-2 code where stated or marked."
     )
 
 
 class Person(Grounded):
-    name: Text = Field(description="The person's name as written.")
+    name: Annotated[Text, Key()] = Field(description="The person's name as written.")
     title: Text | None = Field(default=None, description="Job title as written, if given.")
-    organization: Text | None = Field(
+    organization: Annotated[
+        Text | None, Ref("companies", "organizations", dangling=Dangling.KEEP)
+    ] = Field(
         default=None, description="Name of the company or organization the person speaks for."
     )
 
 
 class Partnership(Grounded):
-    brand: Text = Field(
-        description="Name of the brand owner (as in companies) whose goods are made."
+    brand: Annotated[Text, Key(shortened=True), Ref("companies", dangling=Dangling.DROP_ITEM)] = (
+        Field(description="Name of the brand owner (as in companies) whose goods are made.")
     )
-    partner: Text = Field(
-        description="Name of the partner company (as in companies) doing the work."
+    partner: Annotated[Text, Key(shortened=True), Ref("companies", dangling=Dangling.DROP_ITEM)] = (
+        Field(description="Name of the partner company (as in companies) doing the work.")
     )
-    kind: PartnershipKind
+    kind: Annotated[PartnershipKind, DecidesType()]
     status: PartnershipStatus = Field(description="Status as of the article's date.")
     products: list[ProductCategory] = Field(
         default_factory=list, description="Product categories the partnership covers, if stated."
@@ -201,8 +162,12 @@ class Partnership(Grounded):
 
 
 class ExportActivity(Grounded):
-    exporter: Text = Field(description="Who exports: a company name, or the group as written.")
-    origin_country: Country = Field(description="ISO 3166-1 alpha-2 code of where goods ship from.")
+    exporter: Annotated[Text, Key(), Ref(*_ANYONE, dangling=Dangling.KEEP)] = Field(
+        description="Who exports: a company name, or the group as written."
+    )
+    origin_country: Annotated[Country, DecidesType()] = Field(
+        description="ISO 3166-1 alpha-2 code of where goods ship from."
+    )
     destinations: list[Text] = Field(
         default_factory=list, description="Destinations as written, e.g. 'West Asia', 'the US'."
     )
@@ -211,25 +176,27 @@ class ExportActivity(Grounded):
 
 
 class Figure(Grounded):
-    metric: FigureMetric
+    metric: Annotated[FigureMetric, DecidesType()]
     subject: Text = Field(description="Who or what the number is about, e.g. 'Oppo Mobiles India'.")
-    value: float = Field(
+    value: Annotated[float, Compare(CompareAs.NUMBER, precision_from="raw")] = Field(
         description=(
             "The number in base units: '₹272 crore' is 2720000000; 'US$5.9 billion' is "
             "5900000000; '55%' is 55; '18,000 stores' is 18000."
         )
     )
-    unit: FigureUnit
-    currency: Currency | None = Field(
+    unit: Annotated[FigureUnit, DecidesType()]
+    currency: Annotated[Currency | None, DecidesType()] = Field(
         default=None, description="ISO 4217 code when unit is currency (₹/Rs/rupees is INR)."
     )
-    raw: Text = Field(description="The amount exactly as written, e.g. '₹272 crore'.")
+    raw: Annotated[Text, Key(), Compare(CompareAs.TEXT)] = Field(
+        description="The amount exactly as written, e.g. '₹272 crore'."
+    )
     period: Text | None = Field(default=None, description="Period as written, e.g. 'FY24', '2026'.")
     modality: Modality = Field(
         default=Modality.ASSERTED,
         description="asserted (a result), expected (forecast or plan), hedged (estimate, 'about').",
     )
-    source: Text | None = Field(
+    source: Annotated[Text | None, Ref(*_ANYONE, dangling=Dangling.KEEP)] = Field(
         default=None, description="Whom the article credits for the number, if anyone."
     )
 
@@ -248,16 +215,20 @@ class Figure(Grounded):
 
 
 class Program(Grounded):
-    name: Text = Field(description="The program or policy's name as written.")
+    name: Annotated[Text, Key()] = Field(description="The program or policy's name as written.")
     country: Country | None = Field(default=None, description="ISO code of the country running it.")
-    beneficiaries: list[Text] = Field(
+    beneficiaries: Annotated[list[Text], Ref("companies")] = Field(
         default_factory=list, description="Companies the article names as beneficiaries."
     )
 
 
 class Quote(Grounded):
-    speaker: Text = Field(description="Who is quoted, by name as written.")
-    text: Verbatim = Field(description="The quoted words, verbatim, without the quote marks.")
+    speaker: Annotated[Text, Ref(*_ANYONE, dangling=Dangling.KEEP), DecidesType()] = Field(
+        description="Who is quoted, by name as written."
+    )
+    text: Annotated[Verbatim, Key(), Compare(CompareAs.TEXT)] = Field(
+        description="The quoted words, verbatim, without the quote marks."
+    )
 
 
 RECORD_TYPES: dict[str, type[Grounded]] = {
@@ -272,7 +243,7 @@ RECORD_TYPES: dict[str, type[Grounded]] = {
 }
 
 
-class ArticleRecord(_Model):
+class ArticleRecord(StrictModel):
     """One root record per article: everything its main story states, each fact grounded."""
 
     schema_version: str = Field(default=SCHEMA_VERSION, description="Leave as given.")

@@ -32,7 +32,8 @@ from extractor.grounding import (
     record_aliases,
 )
 from extractor.strategies.document.model import to_record_item
-from extractor_schemas.records import RECORD_TYPES, Article, ArticleRecord, Grounded
+from extractor_schemas.base import Grounded
+from extractor_schemas.records import RECORD_TYPES, Article, ArticleRecord
 from extractor_schemas.vocab import GroundingKind
 
 # Fields that hold a name the text spells, which a slip may be snapped back to.

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from extractor.grounding import normalise
+from extractor_schemas.base import Grounded
 from extractor_schemas.prediction import RejectedItem
-from extractor_schemas.records import RECORD_TYPES, Grounded
+from extractor_schemas.records import RECORD_TYPES
 
 _ENTITIES = ("companies", "organizations", "people", "programs")
 _RELATION_KEYS: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
-from extractor_schemas.records import RECORD_TYPES, Article, ArticleRecord, Grounded
+from extractor_schemas.base import Grounded
+from extractor_schemas.records import RECORD_TYPES, Article, ArticleRecord
 
 # What the pipeline fills, so the model is never asked for it.
 FILLED_BY_PIPELINE = frozenset({"span", "grounding", "doc_id", "main_span", "schema_version"})
