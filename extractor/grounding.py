@@ -24,17 +24,21 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from extractor_schemas.base import Grounded
-from extractor_schemas.prediction import RejectedItem
-from extractor_schemas.records import (
-    RECORD_TYPES,
-    ArticleRecord,
-    Company,
-    Organization,
-    Program,
+from extractor_schemas.markers import (
+    Dangling,
+    DanglingRef,
+    RecordType,
+    TaskSchema,
+    dangling_refs,
+    describe,
+    item_forms,
+    record_lists,
 )
+from extractor_schemas.prediction import RejectedItem
 from extractor_schemas.text import FoldedText, fold, fold_mapped
 from extractor_schemas.vocab import GroundingKind
 
@@ -43,6 +47,7 @@ __all__ = [
     "Alignment",
     "GroundingResult",
     "align",
+    "drop_dangling",
     "ground_record",
     "key_value_present",
     "key_values",
@@ -88,7 +93,7 @@ class Alignment:
 class GroundingResult:
     """The record reduced to grounded facts, and every fact removed on the way, with the cause."""
 
-    record: ArticleRecord
+    record: BaseModel
     rejected: list[RejectedItem]
 
 
@@ -342,41 +347,39 @@ def _lcs_step(row: list[float], columns: list[int], gain: float) -> list[float]:
 # ---------------------------------------------------------------------------------------------
 # Key values
 
-_KEY_FIELDS: dict[str, tuple[str, ...]] = {
-    "companies": ("name",),
-    "organizations": ("name",),
-    "people": ("name",),
-    "partnerships": ("brand", "partner"),
-    "export_activities": ("exporter",),
-    "figures": ("raw",),
-    "programs": ("name",),
-    "quotes": ("text",),
-}
-# Fields naming a company that articles often shorten ("Xiaomi" for "Xiaomi Corp").
-_SHORTENED = frozenset({("partnerships", "brand"), ("partnerships", "partner")})
 _LEADING_ARTICLES = frozenset({"the", "a", "an"})
 
 
-def key_values(record_type: str, item: Grounded) -> list[str]:
-    """Values that make the fact what it is: evidence that omits them supports another fact."""
-    if record_type not in _KEY_FIELDS:
-        raise ValueError(f"unknown record type {record_type!r}")
-    return [str(getattr(item, name)) for name in _KEY_FIELDS[record_type]]
+def key_values(record_type: RecordType, item: BaseModel) -> list[str]:
+    """Values that make the fact what it is (its `Key` fields): evidence that omits them
+    supports another fact."""
+    return [str(getattr(item, f.name)) for f in record_type.keys]
 
 
-def record_aliases(record: ArticleRecord) -> dict[str, tuple[str, ...]]:
-    """Every form of each company or organization, keyed by each of its forms, case-folded.
+def aliases_of(
+    schema: TaskSchema, lists: Mapping[str, Sequence[BaseModel]]
+) -> dict[str, tuple[str, ...]]:
+    """Every form of each item of a type with an `Aliases` field, keyed by each of its forms,
+    case-folded.
 
     A partnership may name a company by an alias, and its evidence by the full name, or the reverse.
     """
     aliases: dict[str, tuple[str, ...]] = {}
-    entities: list[Company | Organization] = [*record.companies, *record.organizations]
-    for entity in entities:
-        forms = (entity.name, *entity.aliases)
-        for form in forms:
-            known = aliases.get(form.casefold(), ())
-            aliases[form.casefold()] = tuple(dict.fromkeys((*known, *forms)))
+    for name, record_type in schema.record_types.items():
+        if record_type.alias_field is None:
+            continue
+        for entity in lists.get(name, ()):
+            forms = tuple(item_forms(record_type, entity))
+            for form in forms:
+                known = aliases.get(form.casefold(), ())
+                aliases[form.casefold()] = tuple(dict.fromkeys((*known, *forms)))
     return aliases
+
+
+def record_aliases(record: BaseModel) -> dict[str, tuple[str, ...]]:
+    """`aliases_of` a whole record, its schema read off its type."""
+    schema = describe(type(record))
+    return aliases_of(schema, record_lists(record, schema))
 
 
 def key_value_present(
@@ -433,27 +436,33 @@ def _is_word(ch: str) -> bool:
 
 
 def ground_record(
-    record: ArticleRecord, text: str, config: AlignConfig = AlignConfig()
+    record: BaseModel, text: str, config: AlignConfig = AlignConfig()
 ) -> GroundingResult:
-    """Keep only the facts grounded in text, with offsets, and report each one dropped."""
+    """Keep only the facts grounded in text, with offsets, and report each one dropped.
+
+    The record's type is a task's root model: its markers say which fields are keys, which are
+    references and what a dangling reference costs.
+    """
+    schema = describe(type(record))
     aliases = record_aliases(record)
     rejected: list[RejectedItem] = []
-    kept: dict[str, list[Grounded]] = {}
-    for record_type in RECORD_TYPES:
-        kept[record_type] = []
-        for item in record.items(record_type):
+    kept: dict[str, list[BaseModel]] = {}
+    for name, record_type in schema.record_types.items():
+        kept[name] = []
+        for item in getattr(record, name):
             outcome = _ground_item(record_type, item, text, aliases, config)
             if isinstance(outcome, str):
-                rejected.append(_rejection(record_type, item, outcome))
+                rejected.append(_rejection(name, item, outcome))
             else:
-                kept[record_type].append(outcome)
-    grounded = _drop_dangling(record.model_copy(update=kept), rejected)
+                kept[name].append(outcome)
+    rejected += drop_dangling(schema, kept, _GROUNDING_REASONS)
+    grounded = record.model_copy(update=kept)
     # Re-validating proves the result is a well-formed record, not merely a copied one.
-    return GroundingResult(ArticleRecord.model_validate(grounded.model_dump()), rejected)
+    return GroundingResult(type(record).model_validate(grounded.model_dump()), rejected)
 
 
 def _ground_item(
-    record_type: str,
+    record_type: RecordType,
     item: Grounded,
     text: str,
     aliases: Mapping[str, Sequence[str]],
@@ -464,8 +473,8 @@ def _ground_item(
     if found is None:
         return "evidence not found in document"
     window = text[max(0, found.start - config.key_window) : found.end + config.key_window]
-    for name, value in zip(_KEY_FIELDS[record_type], key_values(record_type, item), strict=True):
-        shortened = (record_type, name) in _SHORTENED
+    for key, value in zip(record_type.keys, key_values(record_type, item), strict=True):
+        shortened = key.key is not None and key.key.shortened
         if not key_value_present(value, window, aliases, first_token=shortened):
             return f"key value {value!r} not in or next to evidence"
     # A kind set before grounding is a repair by the strategy (a snapped name): never upgraded.
@@ -473,48 +482,89 @@ def _ground_item(
     return item.model_copy(update={"span": (found.start, found.end), "grounding": kind})
 
 
-def _rejection(record_type: str, item: Grounded, reason: str) -> RejectedItem:
+def _rejection(record_type: str, item: BaseModel, reason: str) -> RejectedItem:
     return RejectedItem(record_type=record_type, item=item.model_dump(mode="json"), reason=reason)
 
 
-def _drop_dangling(record: ArticleRecord, rejected: list[RejectedItem]) -> ArticleRecord:
-    """Remove references to companies that grounding removed, so the record validates again.
+@dataclass(frozen=True)
+class DanglingReasons:
+    """How a dropped reference is reported: by grounding (its referent was rejected) or by a
+    strategy's merge (the answer never listed it). `{value}`, `{targets}`, `{target}`,
+    `{field}` and `{owner}` are filled in."""
 
-    A partnership without one of its parties is no partnership, so it goes. A company whose parent
-    went, or a program with a missing beneficiary, is still a grounded fact: only the reference
-    goes, and the loss is reported under the item's type.
+    item: str
+    value: str
+
+
+_GROUNDING_REASONS = DanglingReasons(
+    item="references rejected {target} {value!r}",
+    value="{field} dropped, {owner} kept: references rejected {target} {value!r}",
+)
+
+
+def drop_dangling(
+    schema: TaskSchema, lists: dict[str, list[BaseModel]], reasons: DanglingReasons
+) -> list[RejectedItem]:
+    """Remove references that name no listed item, as each `Ref` marker says, in place.
+
+    `Dangling.DROP_ITEM`: the item cannot stand without its referent (a partnership without a
+    party is no partnership), so it goes. `Dangling.DROP_VALUE`: the item is still a grounded
+    fact (a company whose parent went), so only the reference goes. Each loss is reported under
+    the item's type; `Dangling.KEEP` references may name what the record does not list. An item
+    dropped may leave references to it dangling in turn, so this repeats until none is left.
     """
-    known = record.company_names()
-    companies = [_without_parent(c, known, rejected) for c in record.companies]
-    partnerships = []
-    for partnership in record.partnerships:
-        missing = [n for n in (partnership.brand, partnership.partner) if n.casefold() not in known]
-        if missing:
-            reason = f"references rejected company {missing[0]!r}"
-            rejected.append(_rejection("partnerships", partnership, reason))
+    rejected: list[RejectedItem] = []
+    while found := dangling_refs(schema, lists):
+        rejected += _drop_once(schema, lists, found, reasons)
+    return rejected
+
+
+def _drop_once(
+    schema: TaskSchema,
+    lists: dict[str, list[BaseModel]],
+    found: list[DanglingRef],
+    reasons: DanglingReasons,
+) -> list[RejectedItem]:
+    rejected: list[RejectedItem] = []
+    gone: set[tuple[str, int]] = set()
+    for ref in found:
+        if (ref.record_type, ref.index) in gone:
+            continue
+        item = lists[ref.record_type][ref.index]
+        if ref.ref.dangling is Dangling.DROP_ITEM:
+            gone.add((ref.record_type, ref.index))
+            reason = _reason(reasons.item, schema, ref)
         else:
-            partnerships.append(partnership)
-    programs = [_without_missing_beneficiaries(p, known, rejected) for p in record.programs]
-    update = {"companies": companies, "partnerships": partnerships, "programs": programs}
-    return record.model_copy(update=update)
+            reason = _reason(reasons.value, schema, ref)
+        rejected.append(_rejection(ref.record_type, item, reason))
+    for ref in found:
+        if ref.ref.dangling is Dangling.DROP_VALUE and (ref.record_type, ref.index) not in gone:
+            _drop_value(lists[ref.record_type], ref)
+    for record_type, index in sorted(gone, reverse=True):
+        del lists[record_type][index]
+    return rejected
 
 
-def _without_parent(company: Company, known: set[str], rejected: list[RejectedItem]) -> Company:
-    if company.parent is None or company.parent.casefold() in known:
-        return company
-    reason = f"parent dropped, company kept: references rejected company {company.parent!r}"
-    rejected.append(_rejection("companies", company, reason))
-    return company.model_copy(update={"parent": None})
+def _drop_value(items: list[BaseModel], ref: DanglingRef) -> None:
+    item = items[ref.index]
+    value = getattr(item, ref.field.name)
+    update = [v for v in value if v != ref.value] if isinstance(value, list) else None
+    items[ref.index] = item.model_copy(update={ref.field.name: update})
 
 
-def _without_missing_beneficiaries(
-    program: Program, known: set[str], rejected: list[RejectedItem]
-) -> Program:
-    present = [b for b in program.beneficiaries if b.casefold() in known]
-    if len(present) == len(program.beneficiaries):
-        return program
-    for name in program.beneficiaries:
-        if name.casefold() not in known:
-            reason = f"beneficiary dropped, program kept: references rejected company {name!r}"
-            rejected.append(_rejection("programs", program, reason))
-    return program.model_copy(update={"beneficiaries": present})
+def _reason(template: str, schema: TaskSchema, ref: DanglingRef) -> str:
+    owner = schema.type_of(ref.record_type).model.__name__.lower()
+    return template.format(
+        value=ref.value,
+        target=ref.target_label(schema),
+        targets=" or ".join(ref.ref.targets),
+        field=_singular(ref.field.name) if ref.field.is_list else ref.field.name,
+        owner=owner,
+    )
+
+
+def _singular(name: str) -> str:
+    """A list field's one value, for a message: 'beneficiaries' gives 'beneficiary'."""
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    return name.removesuffix("s")

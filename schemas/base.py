@@ -11,6 +11,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from extractor_schemas.markers import dangling_references
 from extractor_schemas.vocab import GroundingKind
 
 _SPACE = re.compile(r"\s+")
@@ -71,3 +72,27 @@ class Grounded(StrictModel):
     def _check_span(self) -> Self:
         span_ok(self.span, "span")
         return self
+
+
+class TaskRecord(StrictModel):
+    """Base of a task's root record: its list fields are its record types (see `markers`).
+
+    A reference that must resolve (`Ref` with `Dangling.DROP_ITEM` or `DROP_VALUE`) and names no
+    listed item makes the record invalid, so gold and outputs never carry one.
+    """
+
+    def dangling_references(self) -> list[str]:
+        """References to items the record does not list, described for a reviewer."""
+        return dangling_references(self)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Self:
+        dangling = self.dangling_references()
+        if dangling:
+            raise ValueError("references naming no listed item: " + ", ".join(dangling))
+        return self
+
+    def items(self, record_type: str) -> list[Grounded]:
+        """The list of one record type by its field name, for code that walks all types."""
+        value: list[Grounded] = getattr(self, record_type)
+        return list(value)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union, get_args, get_origin
 
@@ -298,3 +299,87 @@ def _check_refs(schema: TaskSchema) -> None:
                         f"({record_type.model.__name__}).{f.name}: Ref({target!r}) names no "
                         f"record type (known: {', '.join(schema.record_types)})"
                     )
+
+
+# ---------------------------------------------------------------------------------------------
+# References between items, read off the `Ref` markers
+
+PIPELINE_ROOT_FIELDS = frozenset({"schema_version", "doc_id", "main_span"})
+"""Root (and root metadata) fields the pipeline fills: the schema version, the document id (set to
+the document's id when the root has it) and the main article's span. Never asked of the model."""
+
+
+def item_forms(record_type: RecordType, item: BaseModel) -> list[str]:
+    """The forms a reference may name an item by: its key values and its aliases."""
+    forms = [getattr(item, f.name, None) for f in record_type.keys]
+    if record_type.alias_field is not None:
+        forms.extend(getattr(item, record_type.alias_field, None) or [])
+    return [form for form in forms if isinstance(form, str) and form]
+
+
+def known_forms(
+    schema: TaskSchema, lists: Mapping[str, Sequence[BaseModel]], targets: Sequence[str]
+) -> set[str]:
+    """Every form (case-folded) by which the listed items of the target types may be named."""
+    return {
+        form.casefold()
+        for target in targets
+        for item in lists.get(target, ())
+        for form in item_forms(schema.type_of(target), item)
+    }
+
+
+@dataclass(frozen=True)
+class DanglingRef:
+    """One reference value naming no listed item of its target types."""
+
+    record_type: str
+    index: int
+    field: FieldInfoOf
+    value: str
+
+    @property
+    def ref(self) -> Ref:
+        assert self.field.ref is not None
+        return self.field.ref
+
+    def target_label(self, schema: TaskSchema) -> str:
+        """The targets as a reader says them: 'company', 'company or organization'."""
+        return " or ".join(schema.type_of(t).model.__name__.lower() for t in self.ref.targets)
+
+
+def dangling_refs(
+    schema: TaskSchema, lists: Mapping[str, Sequence[BaseModel]]
+) -> list[DanglingRef]:
+    """References (other than `Dangling.KEEP` ones) that name no listed item, in record order."""
+    found: list[DanglingRef] = []
+    for name, record_type in schema.record_types.items():
+        checked = [f for f in record_type.refs if f.ref and f.ref.dangling is not Dangling.KEEP]
+        if not checked:
+            continue
+        for index, item in enumerate(lists.get(name, ())):
+            for f in checked:
+                assert f.ref is not None
+                known = known_forms(schema, lists, f.ref.targets)
+                value = getattr(item, f.name, None)
+                values = value if isinstance(value, list) else [value]
+                found += [
+                    DanglingRef(name, index, f, v)
+                    for v in values
+                    if isinstance(v, str) and v and v.casefold() not in known
+                ]
+    return found
+
+
+def record_lists(record: BaseModel, schema: TaskSchema) -> dict[str, list[BaseModel]]:
+    """The record's items per record type."""
+    return {name: list(getattr(record, name)) for name in schema.record_types}
+
+
+def dangling_references(record: BaseModel) -> list[str]:
+    """A record's references to items it does not list, described for a reviewer."""
+    schema = describe(type(record))
+    return [
+        f"{d.record_type}[{d.index}].{d.field.name}={d.value!r}"
+        for d in dangling_refs(schema, record_lists(record, schema))
+    ]

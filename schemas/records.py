@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
-from extractor_schemas.base import Grounded, StrictModel, Text, Verbatim, span_ok
+from extractor_schemas.base import Grounded, StrictModel, TaskRecord, Text, Verbatim, span_ok
 from extractor_schemas.codes import ISO_COUNTRIES, ISO_CURRENCIES
 from extractor_schemas.markers import Aliases, Compare, CompareAs, Dangling, DecidesType, Key, Ref
 from extractor_schemas.vocab import (
@@ -243,7 +243,7 @@ RECORD_TYPES: dict[str, type[Grounded]] = {
 }
 
 
-class ArticleRecord(StrictModel):
+class ArticleRecord(TaskRecord):
     """One root record per article: everything its main story states, each fact grounded."""
 
     schema_version: str = Field(default=SCHEMA_VERSION, description="Leave as given.")
@@ -263,30 +263,3 @@ class ArticleRecord(StrictModel):
         names = {c.name.casefold() for c in self.companies}
         names.update(a.casefold() for c in self.companies for a in c.aliases)
         return names
-
-    def dangling_references(self) -> list[str]:
-        """References to companies not listed in `companies`, described for a reviewer."""
-        known = self.company_names()
-        refs: list[tuple[str, str | None]] = [
-            (f"companies[{i}].parent", c.parent) for i, c in enumerate(self.companies)
-        ]
-        for i, p in enumerate(self.partnerships):
-            refs += [
-                (f"partnerships[{i}].brand", p.brand),
-                (f"partnerships[{i}].partner", p.partner),
-            ]
-        for i, g in enumerate(self.programs):
-            refs += [(f"programs[{i}].beneficiaries", b) for b in g.beneficiaries]
-        return [f"{path}={name!r}" for path, name in refs if name and name.casefold() not in known]
-
-    @model_validator(mode="after")
-    def _check_references(self) -> Self:
-        dangling = self.dangling_references()
-        if dangling:
-            raise ValueError("references to companies not in `companies`: " + ", ".join(dangling))
-        return self
-
-    def items(self, record_type: str) -> list[Grounded]:
-        """The list of one record type by its field name, for code that walks all types."""
-        value: Any = getattr(self, record_type)
-        return list(value)

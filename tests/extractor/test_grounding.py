@@ -20,8 +20,11 @@ from extractor.grounding import (
     normalise,
     record_aliases,
 )
+from extractor_schemas.markers import describe
 from extractor_schemas.records import RECORD_TYPES, ArticleRecord
 from extractor_schemas.vocab import GroundingKind
+
+SEED = describe(ArticleRecord)
 
 EXACT, NORMALISED, FUZZY = GroundingKind.EXACT, GroundingKind.NORMALISED, GroundingKind.FUZZY
 NO_FUZZY = AlignConfig(fuzzy=False)
@@ -308,9 +311,9 @@ def test_key_values_per_record_type() -> None:
     }
     assert set(expected) == set(RECORD_TYPES)
     for record_type, values in expected.items():
-        assert key_values(record_type, record.items(record_type)[0]) == values
-    with pytest.raises(ValueError, match="unknown record type"):
-        key_values("widgets", record.companies[0])
+        assert key_values(SEED.type_of(record_type), record.items(record_type)[0]) == values
+    with pytest.raises(KeyError, match="unknown record type 'widgets'"):
+        key_values(SEED.type_of("widgets"), record.companies[0])
 
 
 def test_key_value_matches_normalised_whole_words() -> None:
