@@ -29,6 +29,8 @@ from extractor_eval.report_html import render_html
 from extractor_eval.report_text import render_compare, render_gate, render_markdown, render_text
 from extractor_eval.runtime import bulk_allocation
 from extractor_eval.score import score_run
+from extractor_schemas.markers import SchemaError
+from extractor_schemas.tasks import Task, TaskError, load_task
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -59,7 +61,18 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
 def _scoring_options(parser: argparse.ArgumentParser) -> None:
     defaults = ScoringConfig()
     group = parser.add_argument_group("scoring")
-    group.add_argument("--gold", type=Path, default=Path("gold"), help="gold folder (gold/)")
+    group.add_argument(
+        "--task",
+        help="task name or folder whose schema reads the records (default: the seed task); "
+        "its gold and corpus are the defaults of --gold and --seeds",
+    )
+    group.add_argument("--gold", type=Path, help="gold folder (the task's: gold/ for the seeds)")
+    group.add_argument(
+        "--derived-specs",
+        action="store_true",
+        help="score with the specs derived from the schema's markers only, ignoring the "
+        "hand-tuned ones a schema registers (the seed schema's)",
+    )
     group.add_argument("--min-similarity", type=float, default=defaults.min_similarity)
     group.add_argument(
         "--fuzzy-threshold",
@@ -105,8 +118,7 @@ def _add_eval(parser: argparse.ArgumentParser) -> None:
     out.add_argument(
         "--seeds",
         type=Path,
-        default=Path("seeds"),
-        help="article texts <doc_id>.txt for the HTML report (seeds/)",
+        help="article texts <doc_id>.txt for the HTML report (the task's corpus: seeds/)",
     )
     out.add_argument("--json", type=Path, help="write the machine-readable report here")
     out.add_argument("--markdown", type=Path, help="write a Markdown report here")
@@ -152,8 +164,23 @@ def _add_compare(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run_compare)
 
 
+def _task(args: argparse.Namespace) -> Task:
+    """The task --task names (the seed task by default), with --gold and --seeds defaulted to
+    its folders; an unusable task is an input error naming the file, model and field."""
+    try:
+        task = load_task(args.task)
+    except (TaskError, SchemaError) as exc:
+        raise InputError(str(exc)) from None
+    if args.gold is None:
+        args.gold = task.gold_dir
+    if getattr(args, "seeds", False) is None:
+        args.seeds = task.corpus_dir
+    return task
+
+
 def _config(args: argparse.Namespace) -> ScoringConfig:
     return ScoringConfig(
+        spec_overrides=not args.derived_specs,
         min_similarity=args.min_similarity,
         fuzzy_threshold=args.fuzzy_threshold,
         figure_rel_tolerance=args.figure_tolerance,
@@ -181,7 +208,8 @@ def run_eval(args: argparse.Namespace) -> int:
         return _error("--update-baseline needs --baseline FILE")
     with bulk_allocation():
         try:
-            gold, run = load_gold_dir(args.gold), load_run(args.pred)
+            root = _task(args).root
+            gold, run = load_gold_dir(args.gold, root), load_run(args.pred, root)
         except InputError as exc:
             return _error(str(exc))
         config = _config(args)
@@ -212,8 +240,9 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     with bulk_allocation():
         try:
-            gold = load_gold_dir(args.gold)
-            run_a, run_b = load_run(args.run_a), load_run(args.run_b)
+            root = _task(args).root
+            gold = load_gold_dir(args.gold, root)
+            run_a, run_b = load_run(args.run_a, root), load_run(args.run_b, root)
         except InputError as exc:
             return _error(str(exc))
         report = compare_runs(gold, run_a, run_b, _config(args), run_meta(sys.argv), args.gold)

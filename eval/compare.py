@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel
+
 from extractor_eval.bootstrap import IntArray, f1_of, paired_delta_intervals, paired_p_values
 from extractor_eval.config import ScoringConfig
 from extractor_eval.flips import Flip, flips
@@ -20,8 +22,7 @@ from extractor_eval.loading import Run
 from extractor_eval.outcomes import DocResult, DocStatus
 from extractor_eval.report_model import Frozen, Inputs, Interval, RunMeta
 from extractor_eval.schemes import SCHEMES, Scheme
-from extractor_eval.score import TYPES, count_array, score_run
-from extractor_schemas import ArticleRecord
+from extractor_eval.score import TYPES, count_array, score_run, types_of
 
 Outcome = Literal["win", "loss", "tie"]
 
@@ -106,7 +107,11 @@ def _delta(
 
 
 def compare_scheme(
-    a: IntArray, b: IntArray, config: ScoringConfig, scheme: Scheme
+    a: IntArray,
+    b: IntArray,
+    config: ScoringConfig,
+    scheme: Scheme,
+    types: Sequence[str] = TYPES,
 ) -> SchemeComparison:
     """ΔF1 per type and micro for one scheme; a and b are (documents, types, 5)."""
     intervals = paired_delta_intervals(a, b, config, scheme)
@@ -129,7 +134,7 @@ def compare_scheme(
                 intervals[0][k] if intervals else None,
                 p_values[0][k] if p_values else None,
             )
-            for k, t in enumerate(TYPES)
+            for k, t in enumerate(types)
         ],
     )
 
@@ -160,7 +165,7 @@ def _documents(
 
 
 def compare_runs(
-    gold: Mapping[str, ArticleRecord],
+    gold: Mapping[str, BaseModel],
     run_a: Run,
     run_b: Run,
     config: ScoringConfig,
@@ -176,7 +181,7 @@ def compare_runs(
         config=config,
         run_a=Inputs(predictions=str(run_a.source), run_kind=run_a.kind, gold=str(gold_path)),
         run_b=Inputs(predictions=str(run_b.source), run_kind=run_b.kind, gold=str(gold_path)),
-        schemes=[compare_scheme(a, b, config, s) for s in SCHEMES],
+        schemes=[compare_scheme(a, b, config, s, types_of(results_a)) for s in SCHEMES],
         wins=sum(d.outcome == "win" for d in documents),
         losses=sum(d.outcome == "loss" for d in documents),
         ties=sum(d.outcome == "tie" for d in documents),

@@ -46,6 +46,13 @@ class ScoringConfig(BaseModel):
             "tolerance against the gold value instead."
         ),
     )
+    spec_overrides: bool = Field(
+        default=True,
+        description=(
+            "Use the hand-tuned specs a root model registers (the seed schema's) instead of "
+            "those derived from its markers; off shows how far the markers alone get."
+        ),
+    )
     bootstrap_resamples: int = Field(default=1000, ge=1)
     bootstrap_seed: int = 20240531
     confidence: float = Field(default=0.95, gt=0.0, lt=1.0)

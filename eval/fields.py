@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 from extractor_eval.amounts import equal_as_stated
-from extractor_eval.entities import DocContext, EntityId, name_key, raw_forms
+from extractor_eval.entities import DocContext, EntityId, name_key
 from extractor_eval.normalise import (
     normalise_phrase,
     normalise_text,
@@ -131,19 +131,29 @@ def _ref_key(name: str, ctx: DocContext, predicted: bool) -> EntityId | str:
     return entity if entity is not None else normalise_text(name)
 
 
-def same_name(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
+def same_name_of(field: str) -> Comparator:
     """The predicted name is one of the gold entity's forms, or a near spelling of its name."""
-    p_name, g_name = name_key(value_of(pred, "name")), value_of(gold, "name")
-    if p_name in {name_key(f) for f in raw_forms(gold) or [g_name]}:
-        return True
-    return ratio(p_name, name_key(g_name)) >= ctx.config.fuzzy_threshold
+
+    def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
+        p, g = value_of(pred, field), value_of(gold, field)
+        if p is None or g is None:
+            return p is None and g is None
+        p_name = name_key(p)
+        if p_name in {name_key(f) for f in ctx.forms(gold) or [g]}:
+            return True
+        return ratio(p_name, name_key(g)) >= ctx.config.fuzzy_threshold
+
+    return equal
+
+
+same_name = same_name_of("name")
 
 
 def same_forms(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
     """Aliases are right when the whole set of forms (name and aliases) agrees, up to typos:
     swapping which form is the name and which the alias is not an error."""
-    p = {name_key(f) for f in raw_forms(pred)}
-    g = {name_key(f) for f in raw_forms(gold)}
+    p = {name_key(f) for f in ctx.forms(pred)}
+    g = {name_key(f) for f in ctx.forms(gold)}
     return p == g or (_covers(p, g, ctx) and _covers(g, p, ctx))
 
 

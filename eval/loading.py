@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from extractor_eval.gold import load_gold
 from extractor_eval.outcomes import DocStatus
-from extractor_schemas import RECORD_TYPES, ArticleRecord
+from extractor_schemas import ArticleRecord
+from extractor_schemas.markers import describe
 from extractor_schemas.prediction import PredictionLine
 
 RunKind = Literal["jsonl", "folder"]
@@ -28,7 +30,7 @@ class PredictedDoc:
     """One document of a run: a valid record, or the reason there is none."""
 
     doc_id: str
-    record: ArticleRecord | None
+    record: BaseModel | None
     problem: str | None = None
     rejected: int = 0
 
@@ -63,23 +65,38 @@ def describe_errors(exc: ValidationError, limit: int = 3) -> str:
 PREDICTIONS = "predictions.jsonl"
 
 
-def load_run(path: Path) -> Run:
+@lru_cache(maxsize=64)
+def line_model(root: type[BaseModel]) -> type[PredictionLine]:
+    """The predictions.jsonl line whose record is the task's root model: one validation pass
+    reads a whole line of any task."""
+    if root is ArticleRecord:
+        return PredictionLine
+    record_type: Any = root | None
+    model: type[PredictionLine] = create_model(
+        f"PredictionLine[{root.__name__}]", __base__=PredictionLine, record=(record_type, None)
+    )
+    return model
+
+
+def load_run(path: Path, root: type[BaseModel] = ArticleRecord) -> Run:
     """A predictions.jsonl file, a run folder holding one (`extractor extract --out` writes
-    predictions.jsonl next to manifest.json, which is no record), or a folder of records."""
+    predictions.jsonl next to manifest.json, which is no record), or a folder of records; every
+    record is read as the task's root model (the seed schema's by default)."""
+    describe(root)
     if path.is_dir() and (path / PREDICTIONS).is_file():
-        return _load_jsonl(path / PREDICTIONS)
+        return _load_jsonl(path / PREDICTIONS, root)
     if path.is_dir():
-        return _load_folder(path)
+        return _load_folder(path, root)
     if path.is_file():
-        return _load_jsonl(path)
+        return _load_jsonl(path, root)
     raise InputError(f"predictions not found: {path}")
 
 
-def _load_folder(path: Path) -> Run:
+def _load_folder(path: Path, root: type[BaseModel]) -> Run:
     docs: dict[str, PredictedDoc] = {}
     for file in sorted(path.glob("*.json")):
         try:
-            record = ArticleRecord.model_validate_json(file.read_bytes())
+            record = root.model_validate_json(file.read_bytes())
         except ValidationError as exc:
             docs[file.stem] = PredictedDoc(file.stem, None, f"schema: {describe_errors(exc)}")
             continue
@@ -87,14 +104,14 @@ def _load_folder(path: Path) -> Run:
     return Run(path, "folder", docs)
 
 
-def _load_jsonl(path: Path) -> Run:
+def _load_jsonl(path: Path, root: type[BaseModel]) -> Run:
     docs: dict[str, PredictedDoc] = {}
     problems: list[str] = []
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            doc, problem = parse_line(line, number)
+            doc, problem = parse_line(line, number, root)
             if doc is None:
                 problems.append(problem or f"line {number}: unreadable")
                 continue
@@ -104,21 +121,25 @@ def _load_jsonl(path: Path) -> Run:
     return Run(path, "jsonl", docs, problems)
 
 
-def parse_line(line: str, number: int) -> tuple[PredictedDoc | None, str | None]:
+def parse_line(
+    line: str, number: int, root: type[BaseModel] = ArticleRecord
+) -> tuple[PredictedDoc | None, str | None]:
     """One jsonl line as a document; (None, why) only when no document id can be read."""
     try:  # fast path: a well-formed line needs one validation pass, in Rust
-        line_model = PredictionLine.model_validate_json(line)
+        parsed = line_model(root).model_validate_json(line)
     except ValidationError:
-        return _parse_bad_line(line, number)
-    rejected = len(line_model.rejected)
-    if line_model.error is not None:
-        return PredictedDoc(line_model.id, None, f"error: {line_model.error}", rejected), None
-    if line_model.record is None:
-        return PredictedDoc(line_model.id, None, "record is null", rejected), None
-    return PredictedDoc(line_model.id, line_model.record, None, rejected), None
+        return _parse_bad_line(line, number, root)
+    rejected = len(parsed.rejected)
+    if parsed.error is not None:
+        return PredictedDoc(parsed.id, None, f"error: {parsed.error}", rejected), None
+    if parsed.record is None:
+        return PredictedDoc(parsed.id, None, "record is null", rejected), None
+    return PredictedDoc(parsed.id, parsed.record, None, rejected), None
 
 
-def _parse_bad_line(line: str, number: int) -> tuple[PredictedDoc | None, str | None]:
+def _parse_bad_line(
+    line: str, number: int, root: type[BaseModel]
+) -> tuple[PredictedDoc | None, str | None]:
     """A line that failed validation: find out whether the envelope or the record is at fault."""
     try:
         raw: Any = json.loads(line)
@@ -128,7 +149,7 @@ def _parse_bad_line(line: str, number: int) -> tuple[PredictedDoc | None, str | 
         return None, f"line {number}: no string 'id'"
     doc_id: str = raw["id"]
     try:
-        envelope = PredictionLine.model_validate({**raw, "record": None})
+        envelope = line_model(root).model_validate({**raw, "record": None})
     except ValidationError as exc:
         return PredictedDoc(doc_id, None, f"line: {describe_errors(exc)}"), None
     rejected = len(envelope.rejected)
@@ -137,18 +158,19 @@ def _parse_bad_line(line: str, number: int) -> tuple[PredictedDoc | None, str | 
     if raw.get("record") is None:
         return PredictedDoc(doc_id, None, "record is null", rejected), None
     try:
-        record = ArticleRecord.model_validate(raw["record"])
+        record = root.model_validate(raw["record"])
     except ValidationError as exc:
         return PredictedDoc(doc_id, None, f"schema: {describe_errors(exc)}", rejected), None
     return PredictedDoc(doc_id, record, None, rejected), None
 
 
-def load_gold_dir(path: Path) -> dict[str, ArticleRecord]:
-    """The gold folder; empty or missing gold is an input error, not a perfect score."""
+def load_gold_dir(path: Path, root: type[BaseModel] = ArticleRecord) -> dict[str, BaseModel]:
+    """The gold folder, read as the task's root model; empty or missing gold is an input error,
+    not a perfect score."""
     if not path.is_dir():
         raise InputError(f"gold folder not found: {path}")
     try:
-        gold = load_gold(path)
+        gold = load_gold(path, root)
     except ValidationError as exc:
         raise InputError(f"invalid gold file in {path}: {describe_errors(exc)}") from None
     if not gold:
@@ -168,8 +190,8 @@ def grounding_counts(run: Run, doc_ids: Collection[str] | None = None) -> dict[s
         counts["rejected"] += doc.rejected
         if doc.record is None:
             continue
-        for record_type in RECORD_TYPES:
-            for item in doc.record.items(record_type):
+        for record_type in describe(type(doc.record)).record_types:
+            for item in getattr(doc.record, record_type):
                 tier = item.grounding.value if item.grounding is not None else "ungrounded"
                 counts[tier] += 1
     return counts

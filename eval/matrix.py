@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from extractor_eval.baseline import baseline_of, gate
 from extractor_eval.compare import CompareReport, compare_runs
@@ -41,7 +41,6 @@ from extractor_eval.matrix_model import (
 from extractor_eval.report import ALL, build_report
 from extractor_eval.report_model import Report, RunMeta
 from extractor_eval.score import score_run
-from extractor_schemas import ArticleRecord
 from extractor_schemas.prediction import PredictionLine
 
 CELL_REPORT = "report.html"
@@ -166,7 +165,7 @@ def spread(group: str, reports: Sequence[Report]) -> GroupSpread:
 def _score_cell(
     out: Path,
     planned: PlannedCell,
-    gold: Mapping[str, ArticleRecord],
+    gold: Mapping[str, BaseModel],
     gold_path: Path,
     config: ScoringConfig,
     meta: RunMeta,
@@ -182,7 +181,7 @@ def _score_cell(
 
 def score_matrix(
     out: Path,
-    gold: Mapping[str, ArticleRecord],
+    gold: Mapping[str, BaseModel],
     gold_path: Path,
     config: ScoringConfig,
     meta: RunMeta,
@@ -215,7 +214,7 @@ def _cell_score(
     out: Path,
     s: ScoredCell,
     base: ScoredCell | None,
-    gold: Mapping[str, ArticleRecord],
+    gold: Mapping[str, BaseModel],
     gold_path: Path,
     config: ScoringConfig,
     meta: RunMeta,

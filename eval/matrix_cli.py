@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from extractor_eval.baseline import DEFAULT_TOLERANCE
 from extractor_eval.config import ScoringConfig
 from extractor_eval.loading import InputError, load_gold_dir
@@ -33,7 +35,6 @@ from extractor_eval.matrix_text import render_matrix
 from extractor_eval.provenance import run_meta
 from extractor_eval.report_html import render_html
 from extractor_eval.runtime import bulk_allocation
-from extractor_schemas import ArticleRecord
 
 PAGE, SUMMARY, REPORT = "matrix.html", "summary.md", "matrix-report.json"
 
@@ -61,7 +62,7 @@ def _write(path: Path, content: str) -> None:
 
 
 def _cell_pages(
-    options: MatrixEvalOptions, gold: Mapping[str, ArticleRecord], scored: Sequence[ScoredCell]
+    options: MatrixEvalOptions, gold: Mapping[str, BaseModel], scored: Sequence[ScoredCell]
 ) -> None:
     for s in scored:
         folder = cell_dir(options.out, s.planned.id)

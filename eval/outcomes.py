@@ -110,6 +110,8 @@ class DocResult:
     problem: str | None
     items: tuple[ItemResult, ...]
     fields: dict[tuple[str, str], FieldTally] = field(default_factory=dict)
+    record_types: tuple[str, ...] = ()
+    """The task's record types in schema order (the columns of every count array)."""
 
     def counts(self, record_type: str | None = None) -> Counts:
         """Counts for one type, or for all types together."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from extractor_eval.bootstrap import IntArray, f1_interval, type_intervals
 from extractor_eval.config import ScoringConfig
 from extractor_eval.loading import Run, grounding_counts
@@ -24,7 +26,6 @@ from extractor_eval.report_model import (
 )
 from extractor_eval.schemes import SCHEMES
 from extractor_eval.score import (
-    TYPES,
     count_array,
     field_accuracy,
     macro,
@@ -32,15 +33,15 @@ from extractor_eval.score import (
     prf,
     to_counts,
     type_score,
+    types_of,
 )
-from extractor_schemas import ArticleRecord
 
 ALL = "all"
 """record_type of the micro average over all types."""
 
 
 def build_report(
-    gold: Mapping[str, ArticleRecord],
+    gold: Mapping[str, BaseModel],
     run: Run,
     results: Sequence[DocResult],
     config: ScoringConfig,
@@ -48,8 +49,9 @@ def build_report(
     gold_path: Path,
 ) -> Report:
     array = count_array(results)
+    types = types_of(results)
     valid = [i for i, r in enumerate(results) if r.status == "valid"]
-    per_type = per_type_counts(array)
+    per_type = per_type_counts(array, types)
     return Report(
         meta=meta,
         inputs=Inputs(predictions=str(run.source), run_kind=run.kind, gold=str(gold_path)),
@@ -64,16 +66,20 @@ def build_report(
         micro_valid_only=type_score(ALL, to_counts(array[valid].sum(axis=(0, 1)))),
         macro=macro(per_type),
         per_type=[type_score(t, c) for t, c in per_type.items()],
-        per_type_intervals=_type_intervals(array, config),
+        per_type_intervals=_type_intervals(array, config, types),
         field_accuracy=field_accuracy(results),
         grounding=_grounding(run, gold.keys()),
         documents=[_document(r, to_counts(array[i].sum(axis=0))) for i, r in enumerate(results)],
-        items=[_outcome(r.doc_id, item) for r in results for item in _ordered(r.items)],
-        failures=[row for r in results for item in _ordered(r.items) for row in _rows(r, item)],
+        items=[_outcome(r.doc_id, item) for r in results for item in _ordered(r.items, types)],
+        failures=[
+            row for r in results for item in _ordered(r.items, types) for row in _rows(r, item)
+        ],
     )
 
 
-def _type_intervals(array: IntArray, config: ScoringConfig) -> list[SchemeIntervals]:
+def _type_intervals(
+    array: IntArray, config: ScoringConfig, types: Sequence[str]
+) -> list[SchemeIntervals]:
     """Per-type F1 intervals over documents, by the same method as the headline's."""
     by_scheme = {s: type_intervals(array, config, s) for s in SCHEMES}
     return [
@@ -83,13 +89,11 @@ def _type_intervals(array: IntArray, config: ScoringConfig) -> list[SchemeInterv
             partial_credit=by_scheme["partial_credit"][k],
             lenient=by_scheme["lenient"][k],
         )
-        for k, t in enumerate(TYPES)
+        for k, t in enumerate(types)
     ]
 
 
-def _validity(
-    gold: Mapping[str, ArticleRecord], run: Run, results: Sequence[DocResult]
-) -> Validity:
+def _validity(gold: Mapping[str, BaseModel], run: Run, results: Sequence[DocResult]) -> Validity:
     unusable = [r for r in results if r.status != "valid"]
     return Validity(
         gold_documents=len(results),
@@ -137,9 +141,9 @@ def _document(result: DocResult, c: Counts) -> DocumentScore:
     )
 
 
-def _ordered(items: Sequence[ItemResult]) -> list[ItemResult]:
+def _ordered(items: Sequence[ItemResult], types: Sequence[str]) -> list[ItemResult]:
     """Type order, then gold order, spurious items last: stable whatever the prediction order."""
-    order = {t: i for i, t in enumerate(TYPES)}
+    order = {t: i for i, t in enumerate(types)}
     return sorted(
         items,
         key=lambda i: (

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from pydantic import BaseModel
+
+from extractor_eval.entities import items_of
 from extractor_eval.html import el, page, table, text, void
 from extractor_eval.loading import Run
 from extractor_eval.outcomes import CATEGORIES, Category
@@ -21,7 +24,7 @@ from extractor_eval.report_model import CountsModel, ItemOutcome, Report, TypeSc
 from extractor_eval.schemes import LABEL, SCHEMES
 from extractor_eval.score import canonical
 from extractor_eval.sections import interval, interval_method, num
-from extractor_schemas import ArticleRecord, Grounded
+from extractor_schemas import Grounded
 
 # Where highlights overlap, the worse category colours the overlap.
 _PRIORITY = {
@@ -242,14 +245,14 @@ def _locate(item: Grounded, text_: str, use_span: bool) -> tuple[int, int] | Non
 
 
 def highlights(
-    outcomes: Sequence[ItemOutcome], record: ArticleRecord | None, text_: str, gold: bool
+    outcomes: Sequence[ItemOutcome], record: BaseModel | None, text_: str, gold: bool
 ) -> tuple[list[Highlight], list[str]]:
     found, unlocated = [], []
     for o in outcomes:
         index = o.gold_index if gold else o.pred_index
         if index is None or record is None:
             continue
-        item = record.items(o.record_type)[index]
+        item = items_of(record, o.record_type)[index]
         where = _locate(item, text_, use_span=not gold)
         item_id = f"{o.category}/{o.record_type}/{index}"
         if where is None:
@@ -323,8 +326,8 @@ def _pane(title: str, side: str, body: str, unlocated: Sequence[str]) -> str:
 def _article(
     doc_id: str,
     outcomes: Sequence[ItemOutcome],
-    gold: ArticleRecord,
-    pred: ArticleRecord | None,
+    gold: BaseModel,
+    pred: BaseModel | None,
     seed: str | None,
 ) -> str:
     head = el("h2", text(doc_id))
@@ -385,14 +388,14 @@ def read_seed(seeds_dir: Path | None, doc_id: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def _canonical_pred(run: Run, doc_id: str) -> ArticleRecord | None:
+def _canonical_pred(run: Run, doc_id: str) -> BaseModel | None:
     """The prediction in the order its report indices refer to."""
     doc = run.docs.get(doc_id)
     return canonical(doc.record) if doc is not None and doc.record is not None else None
 
 
 def render_html(
-    report: Report, gold: Mapping[str, ArticleRecord], run: Run, seeds_dir: Path | None
+    report: Report, gold: Mapping[str, BaseModel], run: Run, seeds_dir: Path | None
 ) -> str:
     by_doc: dict[str, list[ItemOutcome]] = defaultdict(list)
     for outcome in report.items:

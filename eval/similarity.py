@@ -16,8 +16,9 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from extractor_eval.entities import DocContext, EntityId, name_key, raw_forms
+from extractor_eval.entities import DocContext, EntityId, name_key
 from extractor_eval.normalise import normalise_phrase, normalise_text, value_close
+from extractor_schemas.markers import CompareAs, FieldInfoOf, RecordType
 
 Matrix = npt.NDArray[np.float64]
 SimilarityFn = Callable[[Sequence[Any], Sequence[Any], DocContext], Matrix]
@@ -78,8 +79,8 @@ def entity_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContex
     if empty is not None:
         return empty
     return _names_matrix(
-        [[name_key(f) for f in raw_forms(p)] for p in preds],
-        [[name_key(f) for f in raw_forms(g)] for g in golds],
+        [[name_key(f) for f in ctx.forms(p)] for p in preds],
+        [[name_key(f) for f in ctx.forms(g)] for g in golds],
         ctx,
         subset=False,
     )
@@ -192,3 +193,98 @@ def quote_similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContext
             if texts[i, j]:
                 sim[i, j] = 0.8 * texts[i, j] + 0.2 * (speaker == g_speakers[j])
     return sim
+
+
+def _ref_keys(values: Sequence[str], ctx: DocContext, predicted: bool) -> list[EntityId | str]:
+    resolve = ctx.resolver.pred_ref if predicted else ctx.resolver.gold_ref
+    return [_exporter_key(v, resolve(v)) for v in values]
+
+
+def _ref_matrix(p_vals: list[str], g_vals: list[str], ctx: DocContext) -> Matrix:
+    """1 for references that resolve to the same gold entity; names that resolve to none are
+    compared as text (a group named alike)."""
+    p_keys, g_keys = _ref_keys(p_vals, ctx, True), _ref_keys(g_vals, ctx, False)
+    texts = _fuzzy(
+        [k if isinstance(k, str) else "" for k in p_keys],
+        [k if isinstance(k, str) else "" for k in g_keys],
+        ctx.config.fuzzy_threshold,
+        subset=True,
+    )
+    sim = np.zeros((len(p_vals), len(g_vals)), dtype=np.float64)
+    for i, pk in enumerate(p_keys):
+        for j, gk in enumerate(g_keys):
+            both_text = isinstance(pk, str) and isinstance(gk, str)
+            sim[i, j] = texts[i, j] if both_text else float(pk == gk)
+    return sim
+
+
+def _equal_matrix(p_vals: list[Any], g_vals: list[Any]) -> Matrix:
+    return np.array([[float(p == g) for g in g_vals] for p in p_vals], dtype=np.float64)
+
+
+def _number_matrix(p_vals: list[Any], g_vals: list[Any], ctx: DocContext) -> Matrix:
+    tol = ctx.config.figure_rel_tolerance
+    return np.array(
+        [
+            [float(p is not None and g is not None and value_close(p, g, tol)) for g in g_vals]
+            for p in p_vals
+        ],
+        dtype=np.float64,
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else normalise_text(str(value))
+
+
+def _key_matrix(
+    key: FieldInfoOf, preds: Sequence[Any], golds: Sequence[Any], ctx: DocContext
+) -> Matrix:
+    """Similarity on one key field, zero below the gate."""
+    p_vals = [getattr(p, key.name) for p in preds]
+    g_vals = [getattr(g, key.name) for g in golds]
+    threshold = ctx.config.fuzzy_threshold
+    shortened = key.key is not None and key.key.shortened
+    if key.is_list:
+        return _equal_matrix([_as_set(v) for v in p_vals], [_as_set(v) for v in g_vals])
+    if key.compare is CompareAs.REF:
+        return _ref_matrix([str(v or "") for v in p_vals], [str(v or "") for v in g_vals], ctx)
+    if key.compare is CompareAs.NAME:
+        return _names_matrix(
+            [
+                [name_key(f) for f in (ctx.forms(p) or [str(v or "")])]
+                for p, v in zip(preds, p_vals, strict=True)
+            ],
+            [
+                [name_key(f) for f in (ctx.forms(g) or [str(v or "")])]
+                for g, v in zip(golds, g_vals, strict=True)
+            ],
+            ctx,
+            subset=shortened,
+        )
+    if key.compare in (CompareAs.TEXT, CompareAs.PHRASES, CompareAs.FORMS):
+        return _fuzzy([_text(v) for v in p_vals], [_text(v) for v in g_vals], threshold, shortened)
+    if key.compare is CompareAs.NUMBER:
+        return _number_matrix(p_vals, g_vals, ctx)
+    return _equal_matrix(p_vals, g_vals)
+
+
+def _as_set(value: Any) -> frozenset[Any]:
+    return frozenset(value or ())
+
+
+def key_similarity(record_type: RecordType) -> SimilarityFn:
+    """The similarity a schema implies: the mean of its key fields' similarities, gated so a
+    pair any key field rejects scores 0 (ties are left to the alignment's mismatch counts)."""
+    keys = record_type.keys
+
+    def similarity(preds: Sequence[Any], golds: Sequence[Any], ctx: DocContext) -> Matrix:
+        empty = _empty(preds, golds)
+        if empty is not None:
+            return empty
+        matrices = [_key_matrix(k, preds, golds, ctx) for k in keys]
+        gate = np.logical_and.reduce([m > 0 for m in matrices])
+        return np.asarray(np.where(gate, np.mean(matrices, axis=0), 0.0), dtype=np.float64)
+
+    similarity.__qualname__ = f"key_similarity[{','.join(k.name for k in keys)}]"
+    return similarity
