@@ -30,16 +30,6 @@ from support.servers import ServerThread
 JSON = dict[str, Any]
 Send = Callable[[JSON], Awaitable[None]]
 Receive = Callable[[], Awaitable[JSON]]
-RECORD_LISTS = (
-    "companies",
-    "organizations",
-    "people",
-    "partnerships",
-    "export_activities",
-    "figures",
-    "programs",
-    "quotes",
-)
 INVENTED_COMPANIES = ("Zentrix Holdings", "Quorvex Industries")
 INVENTED_EVIDENCE = "Vendel Mobile reported record profits of ₹999 crore in the quarter"
 
@@ -85,6 +75,10 @@ def shape(value: Any, schema: JSON, defs: JSON) -> Any:
     return value
 
 
+def _is_item_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, dict) and "evidence" in i for i in value)
+
+
 def _messages_text(request: JSON) -> tuple[str, str]:
     """The article (first user message) and everything sent, for matching and for counting."""
     messages = request.get("messages", [])
@@ -119,18 +113,26 @@ class Oracle:
         self._seen: set[str] = set()
 
     def answer_for(self, article: str) -> JSON:
-        """The gold items whose evidence occurs in the article, from its best-matching document."""
+        """The gold items whose evidence occurs in the article, from its best-matching document.
+
+        Any task's gold: every list of items carrying `evidence` is a record type, filtered to
+        the items the article states; every other field is kept for `shape` to prune."""
         best: JSON = {}
         best_hits = 0
         for record in self.gold.values():
             found = {
-                t: [i for i in record.get(t, []) if i.get("evidence") and i["evidence"] in article]
-                for t in RECORD_LISTS
+                t: [i for i in items if i.get("evidence") and i["evidence"] in article]
+                for t, items in record.items()
+                if _is_item_list(items)
             }
             hits = sum(len(v) for v in found.values())
             if hits > best_hits:
-                best, best_hits = {"article": record.get("article", {}), **found}, hits
-        return best or {"article": {}, **{t: [] for t in RECORD_LISTS}}
+                rest = {k: v for k, v in record.items() if k not in found}
+                best, best_hits = {**rest, **found}, hits
+        if best:
+            return best
+        some = next(iter(self.gold.values()), {})
+        return {t: [] for t, items in some.items() if _is_item_list(items)} | {"article": {}}
 
     def noise(self, answer: JSON, article: str) -> JSON:
         """The answer with invented, ungrounded, misspelled and dangling items added."""
