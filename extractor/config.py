@@ -127,6 +127,17 @@ class RunConfig(_Config):
     cache: CacheConfig = Field(default_factory=CacheConfig)
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
     concurrency: int = Field(default=4, ge=1, le=256)
+    task: str = Field(
+        default="seeds",
+        description=(
+            "The task: its schema, prompts, gold and corpus (extractor_schemas.tasks.load_task: "
+            "seeds, a name under tasks/, a folder or an importable package). In the fingerprint."
+        ),
+    )
+
+    def is_seed_task(self) -> bool:
+        """The seed domain, the only task the sentence strategy reads."""
+        return self.task == "seeds"
 
     def strategy_name(self) -> str:
         """`auto` resolved: the sentence reader for the embedded 270M model, whole records for an
@@ -134,13 +145,17 @@ class RunConfig(_Config):
         chosen = self.extraction.strategy
         if chosen != "auto":
             return chosen
+        if not self.is_seed_task():
+            return "document"  # the sentence reader is built for the seed schema only
         return "sentences" if self.provider.kind == "embedded" else "document"
 
     def prompt_set_id(self) -> str:
         """The prompt set in force: the one configured, else the chosen strategy's own."""
         return self.extraction.prompt_id or DEFAULT_PROMPTS[self.strategy_name()]
 
-    def fingerprint(self, prompt_sha256: str, model: Mapping[str, object]) -> str:
+    def fingerprint(
+        self, prompt_sha256: str, model: Mapping[str, object], task_sha256: str | None = None
+    ) -> str:
         """Hash of exactly what decides outputs, so `--resume` and the service keep a finished
         document only when it would come out the same now.
 
@@ -161,6 +176,8 @@ class RunConfig(_Config):
             "prompt_sha256": prompt_sha256,
             "max_reasks": self.retry.max_reasks,
         }
+        if not self.is_seed_task():  # the seed task's fingerprints stay those already recorded
+            decisive["task"] = {"name": self.task, "schema_sha256": task_sha256}
         blob = json.dumps(decisive, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -25,6 +25,7 @@ from extractor.prompting import PromptSet
 from extractor.providers.base import Provider, TransportError, create_provider
 from extractor.strategies.base import IsolatedDocument, Strategy, create_strategy
 from extractor_schemas.prediction import PredictionLine, Usage
+from extractor_schemas.tasks import Task, load_task
 
 
 class DocumentTooLong(ValueError):
@@ -47,8 +48,10 @@ class Pipeline:
     cache: ResponseCache
     caller: ModelCaller = field(init=False)
     strategy: Strategy = field(init=False)
+    task: Task = field(init=False)
 
     def __post_init__(self) -> None:
+        self.task = load_task(self.config.task)  # a task the pipeline cannot use fails here
         # One instructor-patched caller per pipeline; per-document stats live in contextvars.
         self.caller = ModelCaller(self.provider, self.cache, self.config)
         self.strategy = create_strategy(self.caller, self.config)
@@ -69,7 +72,9 @@ class Pipeline:
     def fingerprint(self) -> str:
         """What decides this pipeline's outputs (RunConfig.fingerprint with its model and
         prompts): the CLI's `--resume` and the service compare it before keeping work."""
-        return self.config.fingerprint(self.prompts.sha256, self.provider.identity())
+        return self.config.fingerprint(
+            self.prompts.sha256, self.provider.identity(), self.task.sha256
+        )
 
     def _line(self, doc: Document, stats: Usage, started: float) -> PredictionLine:
         identity = self.provider.identity()

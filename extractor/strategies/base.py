@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
+from pydantic import BaseModel
+
 from extractor.config import RunConfig
 from extractor.isolate import MainArticle
 from extractor.model_call import ModelCaller
 from extractor.prompting import PromptSet
 from extractor_schemas.prediction import RejectedItem
-from extractor_schemas.records import ArticleRecord
 
 # Strategy packages, imported on first use so that registering needs no central list of imports.
 _MODULES = {
@@ -38,9 +39,10 @@ class IsolatedDocument:
 
 @dataclass(frozen=True)
 class Reading:
-    """A strategy's answer: an ungrounded record, and every item it could not keep, with why."""
+    """A strategy's answer: an ungrounded record (an instance of the task's root model), and
+    every item it could not keep, with why."""
 
-    record: ArticleRecord
+    record: BaseModel
     rejected: list[RejectedItem] = field(default_factory=list)
 
 
@@ -70,6 +72,11 @@ def register(name: str) -> Callable[[StrategyFactory], StrategyFactory]:
 def create_strategy(caller: ModelCaller, config: RunConfig) -> Strategy:
     """The configured strategy (`auto` resolved by `RunConfig.strategy_name`)."""
     name = config.strategy_name()
+    if name == "sentences" and not config.is_seed_task():
+        raise ValueError(
+            f"the sentences strategy is built for the seed schema (task {config.task!r}); "
+            "use --strategy document"
+        )
     if name not in _REGISTRY and name in _MODULES:
         importlib.import_module(_MODULES[name])
     try:

@@ -28,10 +28,16 @@ from extractor.prompting import PromptSet, load_prompts
 from extractor.strategies.base import IsolatedDocument, Reading, register
 from extractor.strategies.document.checks import Checked, Problem, check_answer
 from extractor.strategies.document.chunks import ArticleChunk, chunk_article
-from extractor.strategies.document.merge import drop_dangling, merge_answers
-from extractor.strategies.document.model import article_model, item_models, reading_model
+from extractor.strategies.document.merge import drop_unlisted, merge_answers
+from extractor.strategies.document.model import (
+    item_models,
+    metadata_models,
+    reading_model,
+    register_root,
+)
+from extractor_schemas.markers import describe
 from extractor_schemas.prediction import RejectedItem
-from extractor_schemas.records import RECORD_TYPES, Article, ArticleRecord
+from extractor_schemas.tasks import Task, load_task
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 
@@ -48,13 +54,15 @@ def _grounded(answer: BaseModel, info: ValidationInfo) -> BaseModel:
 
 
 @functools.cache
-def response_model() -> type[BaseModel]:
+def response_model(root: type[BaseModel]) -> type[BaseModel]:
     """The derived schema with the grounding check that turns a miss into a re-ask."""
-    base = reading_model()
+    base = reading_model(root)
     validator: Any = model_validator(mode="after")(_grounded)
-    return create_model(
+    model = create_model(
         base.__name__, __base__=base, __doc__=base.__doc__, __validators__={"grounded": validator}
     )
+    register_root(model, root)
+    return model
 
 
 @dataclass
@@ -69,7 +77,8 @@ class DocumentStrategy:
     def __init__(self, caller: ModelCaller, config: RunConfig) -> None:
         self._caller = caller
         self._config = config
-        root = config.extraction.prompt_dir or PROMPTS_DIR
+        self._task: Task = load_task(config.task)
+        root = config.extraction.prompt_dir or self._task.prompt_dir or PROMPTS_DIR
         self._prompts = load_prompts(config.prompt_set_id(), root)
         missing = {"system", "user"} - set(self._prompts.templates)
         if missing:
@@ -103,12 +112,14 @@ class DocumentStrategy:
         except ExceptionGroup as failed:  # a transport failure fails the document, as a whole
             raise failed.exceptions[0] from None
         results = [t.result() for t in tasks]
-        items = merge_answers([r.checked.items for r in results])
+        root = self._task.root
+        items = merge_answers(describe(root), [r.checked.items for r in results])
         rejected = [r for result in results for r in result.rejected]
-        rejected += drop_dangling(items)
-        article = _article(doc.main, [r.checked.article for r in results])
-        record = ArticleRecord(doc_id=doc.doc_id, article=article, **items)
-        return Reading(record, rejected)
+        rejected += drop_unlisted(describe(root), items)
+        metadata = _metadata(root, doc.main, [r.checked.metadata for r in results])
+        if "doc_id" in root.model_fields:
+            metadata["doc_id"] = doc.doc_id
+        return Reading(root(**metadata, **items), rejected)
 
     async def _read_chunk(self, chunk: ArticleChunk, pass_index: int) -> _ChunkResult:
         options = CallOptions(
@@ -120,21 +131,21 @@ class DocumentStrategy:
         prompt = self._prompts.templates["user"].substitute(article=chunk.text)
         async with self._limit():
             try:
-                answer = await self._caller.ask(response_model(), prompt, options)
+                answer = await self._caller.ask(response_model(self._task.root), prompt, options)
             except ValidationExhausted as exc:
-                return await asyncio.to_thread(_salvage, exc, chunk)
+                return await asyncio.to_thread(_salvage, self._task.root, exc, chunk)
         checked = await asyncio.to_thread(check_answer, answer, chunk.text)
         return _ChunkResult(checked, _rejections(checked.problems))
 
 
-def _salvage(exc: ValidationExhausted, chunk: ArticleChunk) -> _ChunkResult:
+def _salvage(root: type[BaseModel], exc: ValidationExhausted, chunk: ArticleChunk) -> _ChunkResult:
     """After the last re-ask: keep the items of the final answer that pass, report the rest."""
     data = _answer_json(exc.last_completion)
     if data is None:
         item = {"chunk": [chunk.start, chunk.end], "detail": str(exc)[:2000]}
         reason = "answer failed validation after all re-asks"
         return _ChunkResult(rejected=[RejectedItem(record_type="call", item=item, reason=reason)])
-    answer, problems = _lenient(data)
+    answer, problems = _lenient(root, data)
     checked = check_answer(answer, chunk.text)
     checked.problems[:0] = problems
     return _ChunkResult(checked, _rejections(checked.problems))
@@ -155,12 +166,12 @@ def _answer_json(completion: ChatCompletion | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _lenient(data: dict[str, Any]) -> tuple[BaseModel, list[Problem]]:
+def _lenient(root: type[BaseModel], data: dict[str, Any]) -> tuple[BaseModel, list[Problem]]:
     """The answer item by item: an item that does not fit its type is reported, not fatal."""
-    models = item_models()
+    models = item_models(root)
     problems: list[Problem] = []
     lists: dict[str, list[BaseModel]] = {}
-    for record_type in RECORD_TYPES:
+    for record_type in models:
         raw_items = data.get(record_type)
         lists[record_type] = []
         for index, raw in enumerate(raw_items if isinstance(raw_items, list) else []):
@@ -170,28 +181,40 @@ def _lenient(data: dict[str, Any]) -> tuple[BaseModel, list[Problem]]:
                 item = raw if isinstance(raw, dict) else {"value": raw}
                 reason = f"does not fit the schema: {exc.errors()[0]['msg']}"
                 problems.append(Problem(record_type, index, item, reason))
-    try:
-        article = article_model().model_validate(data["article"]) if data.get("article") else None
-    except ValidationError:
-        article = None  # metadata is never worth losing the facts for
-    values: dict[str, Any] = {"article": article, **lists}
-    return reading_model().model_construct(**values), problems
+    values: dict[str, Any] = dict(lists)
+    for name, (_, asked) in metadata_models(root).items():
+        try:
+            values[name] = asked.model_validate(data[name]) if data.get(name) else None
+        except ValidationError:
+            values[name] = None  # metadata is never worth losing the facts for
+    return reading_model(root).model_construct(**values), problems
 
 
 def _rejections(problems: list[Problem]) -> list[RejectedItem]:
     return [RejectedItem(record_type=p.record_type, item=p.item, reason=p.reason) for p in problems]
 
 
-def _article(main: MainArticle, answered: list[Article | None]) -> Article:
-    """Isolation's metadata where it found some, the model's otherwise; the span is ours."""
-    given = next((a for a in answered if a is not None), Article())
-    return Article(
-        title=main.title or given.title,
-        outlet=given.outlet,
-        published=main.published or given.published,
-        dateline=main.dateline or given.dateline,
-        main_span=main.span,
-    )
+# Metadata fields isolation finds itself (a page's headline, date and dateline), by name.
+_ISOLATED = ("title", "published", "dateline")
+
+
+def _metadata(
+    root: type[BaseModel], main: MainArticle, answered: list[dict[str, BaseModel]]
+) -> dict[str, Any]:
+    """Each metadata field of the root: the first chunk's answer, with isolation's title,
+    date and dateline where it found them and the main article's span (fields of those names)."""
+    values: dict[str, Any] = {}
+    for name, (model, _) in metadata_models(root).items():
+        given = next((a[name] for a in answered if name in a), None)
+        fields: dict[str, Any] = given.model_dump() if given is not None else {}
+        for key in _ISOLATED:
+            found = getattr(main, key, None)
+            if key in model.model_fields and found:
+                fields[key] = found
+        if "main_span" in model.model_fields:
+            fields["main_span"] = main.span
+        values[name] = model(**fields)
+    return values
 
 
 @register(DocumentStrategy.name)

@@ -25,36 +25,30 @@ from rapidfuzz.distance import Levenshtein
 
 from extractor.grounding import (
     AlignConfig,
+    aliases_of,
     align,
     key_value_present,
     key_values,
     normalise,
-    record_aliases,
 )
-from extractor.strategies.document.model import to_record_item
+from extractor.strategies.document.merge import is_entity
+from extractor.strategies.document.model import metadata_models, root_of, to_record_item
 from extractor_schemas.base import Grounded
-from extractor_schemas.records import RECORD_TYPES, Article, ArticleRecord
+from extractor_schemas.markers import CompareAs, RecordType, TaskSchema, describe
 from extractor_schemas.vocab import GroundingKind
 
-# Fields that hold a name the text spells, which a slip may be snapped back to.
-NAME_FIELDS: dict[str, tuple[str, ...]] = {
-    "companies": ("name",),
-    "organizations": ("name",),
-    "people": ("name",),
-    "partnerships": ("brand", "partner"),
-    "export_activities": ("exporter",),
-    "programs": ("name",),
-}
-# Fields that refer to an entity by name: they follow a snapped name.
-REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {
-    "companies": ("parent",),
-    "people": ("organization",),
-    "partnerships": ("brand", "partner"),
-    "export_activities": ("exporter",),
-    "figures": ("subject",),
-    "programs": ("beneficiaries",),
-}
-_ENTITY_TYPES = ("companies", "organizations", "people", "programs")
+
+def name_fields(record_type: RecordType) -> tuple[str, ...]:
+    """Key fields holding a name the text spells (a name or a reference), which a slip may be
+    snapped back to."""
+    return tuple(f.name for f in record_type.keys if f.compare in (CompareAs.NAME, CompareAs.REF))
+
+
+def reference_fields(record_type: RecordType) -> tuple[str, ...]:
+    """Fields that refer to an item by name (`Ref`): they follow a snapped name."""
+    return tuple(f.name for f in record_type.refs)
+
+
 _EDGE = ',;:!?()[]"“”«»'
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -79,7 +73,7 @@ class Checked:
     """What an answer yields once checked: items of the schema's types, and the problems."""
 
     items: dict[str, list[Grounded]] = field(default_factory=dict)
-    article: Article | None = None
+    metadata: dict[str, BaseModel] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def error_message(self) -> str:
@@ -140,9 +134,9 @@ def snap_name(value: str, window: str) -> str | None:
     return closest[0] if len(closest) == 1 else None
 
 
-def _renamed(record_type: str, data: dict[str, Any], renames: Mapping[str, str]) -> None:
+def _renamed(record_type: RecordType, data: dict[str, Any], renames: Mapping[str, str]) -> None:
     """Point references at the snapped spelling of the entity they name."""
-    for name in REFERENCE_FIELDS.get(record_type, ()):
+    for name in reference_fields(record_type):
         value = data.get(name)
         if isinstance(value, str):
             data[name] = renames.get(value.casefold(), value)
@@ -157,6 +151,8 @@ def _schema_error(error: ValidationError) -> str:
 
 @dataclass
 class _Checker:
+    root: type[BaseModel]
+    schema: TaskSchema
     text: str
     config: AlignConfig
     checked: Checked = field(default_factory=Checked)
@@ -165,9 +161,9 @@ class _Checker:
 
     def item(self, record_type: str, index: int, raw: BaseModel) -> None:
         data = raw.model_dump()
-        _renamed(record_type, data, self.renames)
+        _renamed(self.schema.type_of(record_type), data, self.renames)
         try:
-            item = to_record_item(record_type, type(raw).model_validate(data))
+            item = to_record_item(self.root, record_type, type(raw).model_validate(data))
         except ValidationError as exc:
             self._problem(record_type, index, data, _schema_error(exc))
             return
@@ -185,10 +181,12 @@ class _Checker:
 
     def _key_values(self, record_type: str, item: Grounded, window: str) -> Grounded | str:
         """The item with slipped names snapped, or what key value the window lacks."""
-        snappable = NAME_FIELDS.get(record_type, ())
-        shortened = record_type == "partnerships"  # parties may be a company's short form
+        described = self.schema.type_of(record_type)
+        snappable = name_fields(described)
         update: dict[str, Any] = {}
-        for value in key_values(record_type, item):
+        for key, value in zip(described.keys, key_values(described, item), strict=True):
+            # a key marked Key(shortened=True) may be a company's short form
+            shortened = key.key is not None and key.key.shortened
             present = key_value_present(value, window, self.aliases, first_token=shortened)
             names = [n for n in snappable if getattr(item, n) == value]
             snapped = self._snap(value, window) if names else None
@@ -197,7 +195,7 @@ class _Checker:
                 present or key_value_present(snapped, window, self.aliases)
             ):
                 update.update(dict.fromkeys(names, snapped), grounding=GroundingKind.FUZZY)
-                if record_type in _ENTITY_TYPES:
+                if is_entity(described):
                     self.renames[value.casefold()] = snapped
             elif not present:
                 return f"{value!r} is not in or next to its evidence"
@@ -220,29 +218,28 @@ class _Checker:
         self.checked.problems.append(Problem(record_type, index, data, reason))
 
 
-def _answer_aliases(answer: BaseModel) -> Mapping[str, Sequence[str]]:
-    """Every form of each entity the answer lists, as grounding reads them from a record.
-
-    Only `name` and `aliases` are read, so the answer's items stand in for the schema's.
-    """
-    entities = {t: getattr(answer, t) for t in ("companies", "organizations")}
-    return record_aliases(ArticleRecord.model_construct(**entities))
-
-
 def check_answer(answer: BaseModel, text: str, config: AlignConfig | None = None) -> Checked:
-    """Every item of an answer checked against the chunk text; entities first, then relations."""
-    checker = _Checker(text, config or AlignConfig(), aliases=_answer_aliases(answer))
-    for record_type in RECORD_TYPES:
+    """Every item of an answer checked against the chunk text, in the schema's order (entities
+    first in the seed schema, then relations)."""
+    root = root_of(type(answer))
+    schema = describe(root)
+    # Only key and alias fields are read, so the answer's items stand in for the schema's.
+    aliases = aliases_of(schema, {t: getattr(answer, t) for t in schema.record_types})
+    checker = _Checker(root, schema, text, config or AlignConfig(), aliases=aliases)
+    for record_type in schema.record_types:
         for index, raw in enumerate(getattr(answer, record_type)):
             checker.item(record_type, index, raw)
-    checker.checked.article = _article(getattr(answer, "article", None))
+    for name, (model, _) in metadata_models(root).items():
+        found = _metadata(model, getattr(answer, name, None))
+        if found is not None:
+            checker.checked.metadata[name] = found
     return checker.checked
 
 
-def _article(raw: BaseModel | None) -> Article | None:
+def _metadata(model: type[BaseModel], raw: BaseModel | None) -> BaseModel | None:
     if raw is None:
         return None
     try:
-        return Article.model_validate(raw.model_dump())
+        return model.model_validate(raw.model_dump())
     except ValidationError:
         return None  # metadata the model got wrong is left to isolation, never a failure

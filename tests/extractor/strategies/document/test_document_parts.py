@@ -10,14 +10,18 @@ from extractor.isolate import MainArticle, Paragraph
 from extractor.strategies.document import response_model
 from extractor.strategies.document.checks import check_answer, snap_name
 from extractor.strategies.document.chunks import chunk_article
-from extractor.strategies.document.merge import drop_dangling, merge_answers
+from extractor.strategies.document.merge import drop_unlisted, merge_answers
 from extractor.strategies.document.model import FILLED_BY_PIPELINE, reading_model
+from extractor_schemas.markers import describe
 from extractor_schemas.records import RECORD_TYPES, ArticleRecord, Company, Partnership
 
 TEXT = (
     "Kestrel Devices, the Chinese phone maker, has signed a deal with Arbor Assembly Ltd. to "
     "make its tablets. O’Neill Components said Zoë Labs will supply chips."
 )
+
+
+SEED = describe(ArticleRecord)
 
 
 def _schema_keys(schema: dict[str, object]) -> set[str]:
@@ -28,7 +32,7 @@ def _schema_keys(schema: dict[str, object]) -> set[str]:
 
 
 def test_the_response_model_is_the_schema_minus_what_the_pipeline_fills() -> None:
-    schema = reading_model().model_json_schema()
+    schema = reading_model(ArticleRecord).model_json_schema()
     keys = _schema_keys(schema)
     assert not keys & FILLED_BY_PIPELINE
     assert set(RECORD_TYPES) <= keys
@@ -39,7 +43,7 @@ def test_the_response_model_is_the_schema_minus_what_the_pipeline_fills() -> Non
 
 
 def test_a_dangling_reference_is_no_validation_failure_and_is_reported() -> None:
-    answer = response_model().model_validate(
+    answer = response_model(ArticleRecord).model_validate(
         {
             "companies": [
                 {"evidence": "Kestrel Devices", "name": "Kestrel Devices", "roles": ["brand"]}
@@ -56,8 +60,8 @@ def test_a_dangling_reference_is_no_validation_failure_and_is_reported() -> None
         },
         context={"text": TEXT},
     )
-    items = merge_answers([check_answer(answer, TEXT).items])
-    rejected = drop_dangling(items)
+    items = merge_answers(SEED, [check_answer(answer, TEXT).items])
+    rejected = drop_unlisted(SEED, items)
     assert items["partnerships"] == []
     assert [r.reason for r in rejected] == [
         "dangling reference: 'Arbor Assembly Ltd.' is not in companies"
@@ -70,7 +74,7 @@ def test_an_invented_name_fails_validation_naming_the_item() -> None:
         "companies": [{"evidence": "Kestrel Devices", "name": "Zentrix Corp", "roles": ["brand"]}]
     }
     with pytest.raises(ValueError, match=r"companies\[0\] \('Zentrix Corp'\).*not in or next"):
-        response_model().model_validate(data, context={"text": TEXT})
+        response_model(ArticleRecord).model_validate(data, context={"text": TEXT})
 
 
 @pytest.mark.parametrize(
@@ -93,7 +97,7 @@ def test_an_ambiguous_slip_is_not_snapped() -> None:
 
 
 def test_a_snapped_name_is_marked_fuzzy_and_references_follow_it() -> None:
-    raw = reading_model().model_validate(
+    raw = reading_model(ArticleRecord).model_validate(
         {
             "companies": [
                 {"evidence": "Kestrel Devices", "name": "Kesstrel Devices", "roles": ["brand"]},
@@ -155,13 +159,14 @@ def test_entities_merge_by_name_or_alias_and_relations_by_key() -> None:
         evidence="first",
     )
     merged = merge_answers(
+        SEED,
         [
             {"companies": [company("Arbor Assembly Ltd.", [], "one")], "partnerships": [deal]},
             {
                 "companies": [company("Arbor", ["Arbor Assembly Ltd."], "two")],
                 "partnerships": [deal.model_copy(update={"evidence": "second"})],
             },
-        ]
+        ],
     )
     (only,) = merged["companies"]
     assert only.name == "Arbor Assembly Ltd." and only.aliases == [] and only.evidence == "one"
