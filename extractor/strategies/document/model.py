@@ -84,7 +84,7 @@ def _root_fields(root: type[BaseModel]) -> dict[str, Any]:
             fields[name] = (metadata[name][1] | None, None)
         elif name in schema.record_types:
             described = FieldInfo(default_factory=list, description=info.description)
-            fields[name] = (list[items[name]], described)  # type: ignore[name-defined]
+            fields[name] = (list[items[name]], described)  # type: ignore[valid-type]
         else:
             optional = FieldInfo(default=None, description=info.description)
             fields[name] = (info.rebuild_annotation() | None, optional)
