@@ -14,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError, create_model
+from pydantic import BaseModel, ValidationError
 
 from extractor_eval.gold import load_gold
 from extractor_eval.outcomes import DocStatus
 from extractor_schemas import ArticleRecord
 from extractor_schemas.markers import describe
-from extractor_schemas.prediction import PredictionLine
+from extractor_schemas.prediction import PredictionLine, line_type
 
 RunKind = Literal["jsonl", "folder"]
 
@@ -66,16 +66,10 @@ PREDICTIONS = "predictions.jsonl"
 
 
 @lru_cache(maxsize=64)
-def line_model(root: type[BaseModel]) -> type[PredictionLine]:
+def line_model(root: type[BaseModel]) -> type[PredictionLine[Any]]:
     """The predictions.jsonl line whose record is the task's root model: one validation pass
     reads a whole line of any task."""
-    if root is ArticleRecord:
-        return PredictionLine
-    record_type: Any = root | None
-    model: type[PredictionLine] = create_model(
-        f"PredictionLine[{root.__name__}]", __base__=PredictionLine, record=(record_type, None)
-    )
-    return model
+    return line_type(root)
 
 
 def load_run(path: Path, root: type[BaseModel] = ArticleRecord) -> Run:

@@ -53,11 +53,15 @@ def missing_dependency(command: str, error: ModuleNotFoundError) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from extractor_schemas import SCHEMA_VERSION, ArticleRecord
+    from extractor_schemas.markers import SchemaError
+    from extractor_schemas.tasks import TaskError, load_task
 
-    schema = ArticleRecord.model_json_schema()
-    schema["$comment"] = f"extractor schema version {SCHEMA_VERSION}"
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    try:
+        task = load_task(args.task)
+    except (TaskError, SchemaError) as exc:
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(task.json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -89,6 +93,8 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         base[section].update(values)
     if getattr(args, "concurrency", None) is not None:
         base["concurrency"] = args.concurrency
+    if getattr(args, "task", None) is not None:
+        base["task"] = args.task
     return RunConfig.model_validate(base)
 
 
@@ -98,6 +104,7 @@ def _extract(args: argparse.Namespace) -> int:
         from extractor.documents import read_inputs
         from extractor.pipeline import Pipeline
         from extractor.providers.base import ProviderConfigError
+        from extractor_schemas.markers import SchemaError
     except ModuleNotFoundError as exc:
         return missing_dependency("extract", exc)
     import asyncio
@@ -121,7 +128,13 @@ def _extract(args: argparse.Namespace) -> int:
     try:
         pipeline = Pipeline.from_config(config)
         summary = asyncio.run(check_then_run())
-    except (ProviderConfigError, OutputExistsError, OutputWriteError, ValueError) as exc:
+    except (
+        ProviderConfigError,
+        OutputExistsError,
+        OutputWriteError,
+        ValueError,
+        SchemaError,  # a task the pipeline cannot use (a TaskError is a ValueError)
+    ) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(summary.text())
@@ -157,12 +170,22 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="auto (default): sentences for the embedded model, document for an endpoint",
     )
     parser.add_argument("--concurrency", type=int)
+    _add_task_option(parser)
+
+
+def _add_task_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--task",
+        help="task name (tasks/NAME or an importable package) or folder (default: seeds)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("schema", help="print the JSON Schema of a record").set_defaults(func=_schema)
+    schema = sub.add_parser("schema", help="print the JSON Schema of a task's record")
+    _add_task_option(schema)
+    schema.set_defaults(func=_schema)
 
     extract = sub.add_parser("extract", help="extract records from files, folders or JSONL")
     extract.add_argument("paths", nargs="*", type=Path, help="inputs (default: seeds/)")

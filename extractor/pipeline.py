@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from extractor.cache import CacheError, CacheMissError, ResponseCache
 from extractor.config import RunConfig
@@ -24,7 +25,7 @@ from extractor.model_call import ModelCaller, start_document
 from extractor.prompting import PromptSet
 from extractor.providers.base import Provider, TransportError, create_provider
 from extractor.strategies.base import IsolatedDocument, Strategy, create_strategy
-from extractor_schemas.prediction import PredictionLine, Usage
+from extractor_schemas.prediction import PredictionLine, Usage, line_type
 from extractor_schemas.tasks import Task, load_task
 
 
@@ -76,9 +77,9 @@ class Pipeline:
             self.prompts.sha256, self.provider.identity(), self.task.sha256
         )
 
-    def _line(self, doc: Document, stats: Usage, started: float) -> PredictionLine:
+    def _line(self, doc: Document, stats: Usage, started: float) -> PredictionLine[Any]:
         identity = self.provider.identity()
-        return PredictionLine(
+        return line_type(self.task.root)(  # the task's record, validated as that task's
             id=doc.id,
             source_sha256=doc.sha256,
             text=doc.reduced_text,

@@ -169,6 +169,7 @@ def describe(root: type[BaseModel]) -> TaskSchema:
     }
     if not types_:
         raise SchemaError(f"{root.__name__} has no list field of item models (no record types)")
+    _check_metadata(root)
     schema = TaskSchema(root, types_)
     _check_refs(schema)
     _DESCRIBED[root] = schema
@@ -176,6 +177,27 @@ def describe(root: type[BaseModel]) -> TaskSchema:
 
 
 _DESCRIBED: dict[type[BaseModel], TaskSchema] = {}
+
+
+def _check_metadata(root: type[BaseModel]) -> None:
+    """A metadata model (a root field that is a model, not a list) is what the article says
+    about itself; the model may state none of it, so it and each of its fields need a default."""
+    for name, info in root.model_fields.items():
+        model = _unwrap(info.annotation)
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        where = f"{root.__name__}.{name} ({model.__name__})"
+        if info.is_required():
+            raise SchemaError(
+                f"{where}: a metadata model needs a default, e.g. Field(default_factory="
+                f"{model.__name__}): the model may state none of it"
+            )
+        for fname, finfo in model.model_fields.items():
+            if finfo.is_required():
+                raise SchemaError(
+                    f"{where}.{fname}: a metadata field needs a default (e.g. None): the "
+                    "model may not state it"
+                )
 
 
 def _record_type(root: type[BaseModel], name: str, info: FieldInfo) -> RecordType:
@@ -187,6 +209,13 @@ def _record_type(root: type[BaseModel], name: str, info: FieldInfo) -> RecordTyp
     missing = PIPELINE_FIELDS - set(model.model_fields)
     if missing:
         raise SchemaError(f"{where}: an item model needs the fields {sorted(missing)}")
+    from extractor_schemas.base import Grounded  # base imports this module
+
+    if not issubclass(model, Grounded):
+        raise SchemaError(
+            f"{where}: an item model must subclass extractor_schemas.base.Grounded (its span "
+            "check and the evidence rules grounding relies on)"
+        )
     fields = tuple(
         _field_info(where, fname, finfo)
         for fname, finfo in model.model_fields.items()

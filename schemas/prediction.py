@@ -5,11 +5,15 @@ It lives in `schemas/` so the eval can read predictions without importing the ex
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypeVar
 
 from extractor_schemas.records import ArticleRecord
+
+R = TypeVar("R", bound=BaseModel, default=ArticleRecord)
+"""The task's root record; the seed schema's unless the line is parametrised with another."""
 
 
 class RejectedItem(BaseModel):
@@ -44,7 +48,10 @@ class Usage(BaseModel):
         )
 
 
-class PredictionLine(BaseModel):
+# `PredictionLine` reads and writes a seed record, `PredictionLine[FundingRecord]` (see
+# `line_type`) another task's: a line is validated against the schema it was run with. (The
+# docstring is the OpenAPI description, unchanged.)
+class PredictionLine(BaseModel, Generic[R]):
     """Everything a run says about one document; `error` set means `record` is absent."""
 
     model_config = ConfigDict(extra="forbid")
@@ -59,7 +66,7 @@ class PredictionLine(BaseModel):
         ),
     )
     text_sha256: str | None = Field(default=None, description="SHA-256 of `text`, when set.")
-    record: ArticleRecord | None = None
+    record: R | None = None
     rejected: list[RejectedItem] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     latency_s: float = 0.0
@@ -70,3 +77,11 @@ class PredictionLine(BaseModel):
     prompt_sha256: str = ""
     config_sha256: str = ""
     error: str | None = None
+
+
+def line_type(root: type[BaseModel]) -> type[PredictionLine[Any]]:
+    """The line whose record is `root`: the plain `PredictionLine` for the seed schema (its
+    JSON Schema and OpenAPI name unchanged), else `PredictionLine[root]`."""
+    if root is ArticleRecord:
+        return PredictionLine
+    return PredictionLine[root]  # type: ignore[valid-type]

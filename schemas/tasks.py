@@ -71,6 +71,19 @@ class Task:
 
         return self.root is ArticleRecord
 
+    def json_schema(self) -> dict[str, Any]:
+        """The root record's JSON Schema, as `extractor schema` and `GET /v1/schema` give it: the
+        `$comment` names the seed schema's version, or another task's name and schema hash."""
+        from extractor_schemas.records import SCHEMA_VERSION
+
+        schema = self.root.model_json_schema()
+        schema["$comment"] = (
+            f"extractor schema version {SCHEMA_VERSION}"
+            if self.is_seed
+            else f"extractor task {self.name} (schema sha256 {self.sha256})"
+        )
+        return schema
+
 
 def schema_sha256(root: type[BaseModel]) -> str:
     """SHA-256 of the root model's JSON Schema in canonical form."""

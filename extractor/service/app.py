@@ -33,6 +33,7 @@ from extractor.service.runner import JobRunner
 from extractor.service.settings import ServiceSettings, token_from_env
 from extractor.service.state import Service
 from extractor.service.store import Store, StoreError
+from extractor_schemas.prediction import line_type
 
 log = logging.getLogger("extractor.service")
 # Paths any client may read without the token: the probes and the API's own description.
@@ -54,7 +55,7 @@ def create_app(
         description="Grounded structured extraction from news articles.",
         lifespan=_lifespan(pipeline, store_path, settings),
     )
-    app.include_router(v1_router(settings.api_token))
+    app.include_router(v1_router(settings.api_token, line_type(pipeline.task.root)))
     app.include_router(probe_router())
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreError, _store_error)

@@ -71,6 +71,7 @@ def serve_command(args: argparse.Namespace) -> int:
         from extractor.service.app import create_app
         from extractor.service.server import redact_logs, server_config
         from extractor.service.store import Store, StoreLockedError, StoreUnusableError
+        from extractor_schemas.markers import SchemaError
     except ModuleNotFoundError as exc:
         return missing_dependency("serve", exc)
 
@@ -90,7 +91,13 @@ def serve_command(args: argparse.Namespace) -> int:
         # (corrupt, read-only, no space): not with a traceback, nor with a 500 per request.
         Store(args.db).close()
         app = create_app(config, args.db, Pipeline.from_config(config), settings=settings)
-    except (ProviderConfigError, StoreLockedError, StoreUnusableError, ValueError) as exc:
+    except (
+        ProviderConfigError,
+        StoreLockedError,
+        StoreUnusableError,
+        ValueError,  # a TaskError too
+        SchemaError,
+    ) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     server_settings = server_config(

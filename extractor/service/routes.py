@@ -36,7 +36,6 @@ from extractor.service.inputs import (
 from extractor.service.limits import token_checker
 from extractor.service.state import Service, service_of
 from extractor.service.store import Progress
-from extractor_schemas import SCHEMA_VERSION, ArticleRecord
 from extractor_schemas.prediction import PredictionLine
 
 NDJSON = "application/x-ndjson"
@@ -232,11 +231,9 @@ async def _stream(service: Service, job_id: str) -> AsyncIterator[str]:
         after = page[-1][0]
 
 
-async def record_schema() -> dict[str, Any]:
-    """The JSON Schema of a record, as `extractor schema` prints it."""
-    schema = ArticleRecord.model_json_schema()
-    schema["$comment"] = f"extractor schema version {SCHEMA_VERSION}"
-    return schema
+async def record_schema(request: Request) -> dict[str, Any]:
+    """The JSON Schema of the served task's record, as `extractor schema --task` prints it."""
+    return service_of(request).pipeline.task.json_schema()
 
 
 async def healthz() -> dict[str, str]:
@@ -258,7 +255,9 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse(Readiness(ready=False, reason=reason).model_dump(), status_code=503)
 
 
-def v1_router(token: str | None) -> APIRouter:
+def v1_router(token: str | None, line: type[PredictionLine[Any]] = PredictionLine) -> APIRouter:
+    """The API; `line` is the served task's PredictionLine, so /v1/extract's answer and the
+    OpenAPI document describe that task's record."""
     router = APIRouter(
         prefix="/v1", dependencies=[Depends(token_checker(token))], responses=_GUARDED
     )
@@ -266,11 +265,11 @@ def v1_router(token: str | None) -> APIRouter:
         "/extract",
         extract,
         methods=["POST"],
-        response_model=PredictionLine,
+        response_model=line,
         responses=_BODY_ERRORS
         | {
-            500: {"model": PredictionLine, "description": "Failed here (e.g. corrupt cassette)."},
-            502: {"model": PredictionLine, "description": "The model endpoint failed; see error."},
+            500: {"model": line, "description": "Failed here (e.g. corrupt cassette)."},
+            502: {"model": line, "description": "The model endpoint failed; see error."},
         },
     )
     router.add_api_route(
