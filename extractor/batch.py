@@ -13,7 +13,8 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -24,6 +25,7 @@ from tqdm import tqdm
 
 from extractor.cache import atomic_write_text
 from extractor.documents import Document, InputError, iter_jsonl_lines
+from extractor.engines import Engine, create_engine
 from extractor.pipeline import Pipeline
 from extractor_schemas.prediction import PredictionLine, Usage
 from extractor_schemas.provenance import git_commit
@@ -53,6 +55,8 @@ class Summary:
     usage: Usage = field(default_factory=Usage)
     wall_s: float = 0.0
     failures: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why documents were left to do (a spent budget)
+    not_started: int = 0
 
     def add(self, line: PredictionLine) -> None:
         if line.error:
@@ -68,6 +72,7 @@ class Summary:
             "ok": self.ok,
             "failed": self.failed,
             "skipped": self.skipped,
+            "not_started": self.not_started,
             **self.usage.model_dump(),
             "wall_s": round(self.wall_s, 3),
         }
@@ -82,6 +87,14 @@ class Summary:
             f"{usage.completion_tokens} completion",
             f"wall time: {self.wall_s:.1f} s ({rate:.1f} documents/minute)",
         ]
+        if usage.cost_usd:
+            per_doc = usage.cost_usd / done if done else 0.0
+            lines.append(f"cost: ${usage.cost_usd:.4f} (${per_doc:.6f} a document)")
+        if self.stopped:
+            lines.append(
+                f"STOPPED {self.stopped}: {self.not_started} document(s) not started "
+                f"(run again with --resume to do them)"
+            )
         lines += [f"FAILED {f}" for f in self.failures]
         return "\n".join(lines)
 
@@ -199,18 +212,26 @@ def _versions() -> dict[str, str]:
     return found | {"python": platform.python_version()}
 
 
-def write_manifest(out: Path, pipeline: Pipeline, started: datetime, summary: Summary) -> None:
+def write_manifest(
+    out: Path,
+    pipeline: Pipeline,
+    started: datetime,
+    summary: Summary,
+    engine: Mapping[str, object] | None = None,
+) -> None:
     manifest = {
         "config": pipeline.config.model_dump(mode="json"),
         "config_sha256": pipeline.fingerprint(),
         "provider": pipeline.provider.identity(),
         "strategy": pipeline.strategy.name,
+        "engine": dict(engine or {"kind": "local", "workers": 1}),
         "prompt": {"id": pipeline.prompts.id, "sha256": pipeline.prompts.sha256},
         "versions": _versions(),
         "git_commit": git_commit(),
         "started": started.isoformat(),
         "ended": datetime.now(UTC).isoformat(),
         "summary": summary.counts(),
+        "stopped": summary.stopped,
         "failures": summary.failures,
     }
     try:
@@ -230,27 +251,50 @@ def _prepare(out: Path, fingerprint: str, resume: bool, overwrite: bool) -> set[
         ) from exc
 
 
-async def _write_as_finished(
-    tasks: list[asyncio.Task[PredictionLine]],
-    path: Path,
-    summary: Summary,
+class _Writer:
+    """The driver's side of every engine: each line appended crash-safely as it arrives,
+    counted, and the budget checked; on a write failure the engine is closed (its documents
+    in flight are cancelled or left to the cache) and the error raised."""
+
+    def __init__(self, path: Path, summary: Summary, budget_usd: float | None) -> None:
+        self.appender = _LineAppender(path)
+        self.summary = summary
+        self.budget_usd = budget_usd
+        self.stop = asyncio.Event()
+
+    async def write(self, line: PredictionLine) -> None:
+        # fsync waits for the disk, milliseconds a line: in a worker thread, so the event
+        # loop goes on serving the documents in flight meanwhile
+        await asyncio.to_thread(self.appender.append, line)
+        self.summary.add(line)
+        spent = self.summary.usage.cost_usd
+        if self.budget_usd is not None and spent >= self.budget_usd and not self.stop.is_set():
+            self.summary.stopped = f"budget of ${self.budget_usd:.4f} reached (${spent:.4f} spent)"
+            self.stop.set()
+
+    def close(self) -> None:
+        self.appender.close()
+
+
+async def _write_lines(
+    engine: Engine,
+    documents: list[Document],
+    errors: list[InputError],
+    writer: _Writer,
     tick: Callable[[], object],
-) -> None:
-    """Each line as its document finishes; on a write failure the rest are cancelled."""
-    appender = _LineAppender(path)
-    try:
-        for finished in asyncio.as_completed(tasks):
-            line = await finished
-            # fsync waits for the disk, milliseconds a line: in a worker thread, so the event
-            # loop goes on serving the documents in flight meanwhile
-            await asyncio.to_thread(appender.append, line)
-            summary.add(line)
+) -> int:
+    """Input errors first, then each document's line as the engine hands it over; returns
+    how many documents were written."""
+    for error in errors:
+        await writer.write(input_error_line(error))
+        tick()
+    written = 0
+    async with aclosing(engine.lines(documents, writer.stop)) as lines:
+        async for line in lines:
+            await writer.write(line)
+            written += 1
             tick()
-    finally:
-        appender.close()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    return written
 
 
 async def run_batch(
@@ -261,27 +305,30 @@ async def run_batch(
     resume: bool = False,
     overwrite: bool = False,
     progress: bool = True,
+    engine: Engine | None = None,
 ) -> Summary:
+    """Runs the documents not already done on `engine` (default: the one the configuration
+    names, opened and closed here) and writes every line here, whichever engine ran it."""
     started, clock = datetime.now(UTC), time.perf_counter()
     done = _prepare(out, pipeline.fingerprint(), resume, overwrite)
     summary = Summary()
     items = list(inputs)
     todo = [d for d in items if d.id not in done]
     summary.skipped = len(items) - len(todo)
-    # An in-process model runs one call at a time anyway; interleaving documents over it would
-    # only stretch each document's latency (and the recorded per-call timings).
-    limit = 1 if pipeline.provider.serialised else pipeline.config.concurrency
-    semaphore = asyncio.Semaphore(limit)
-
-    async def one(item: Document | InputError) -> PredictionLine:
-        if isinstance(item, InputError):
-            return input_error_line(item)
-        async with semaphore:
-            return await pipeline.extract(item)
-
+    documents = [d for d in todo if isinstance(d, Document)]
+    errors = [d for d in todo if isinstance(d, InputError)]
+    chosen = engine or create_engine(pipeline, len(documents))
+    writer = _Writer(out / PREDICTIONS, summary, pipeline.config.cost.budget_usd)
     with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr) as bar:
-        tasks = [asyncio.ensure_future(one(item)) for item in todo]
-        await _write_as_finished(tasks, out / PREDICTIONS, summary, lambda: bar.update(1))
+        try:
+            if engine is None:
+                async with chosen:
+                    written = await _write_lines(chosen, documents, errors, writer, bar.update)
+            else:
+                written = await _write_lines(chosen, documents, errors, writer, bar.update)
+        finally:
+            writer.close()
+    summary.not_started = len(documents) - written
     summary.wall_s = time.perf_counter() - clock
-    write_manifest(out, pipeline, started, summary)
+    write_manifest(out, pipeline, started, summary, chosen.describe())
     return summary

@@ -67,7 +67,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Only the flags the user gave, as nested config sections."""
-    sections: dict[str, dict[str, Any]] = {"provider": {}, "cache": {}, "extraction": {}}
+    sections: dict[str, dict[str, Any]] = {
+        "provider": {},
+        "cache": {},
+        "extraction": {},
+        "engine": {},
+        "cost": {},
+    }
     for flag, (section, key) in {
         "provider": ("provider", "kind"),
         "model": ("provider", "model"),
@@ -78,6 +84,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         "cache_dir": ("cache", "dir"),
         "prompt_id": ("extraction", "prompt_id"),
         "strategy": ("extraction", "strategy"),
+        "engine": ("engine", "kind"),
+        "workers": ("engine", "workers"),
+        "ray_address": ("engine", "ray_address"),
+        "actors": ("engine", "actors"),
+        "budget_usd": ("cost", "budget_usd"),
     }.items():
         value = getattr(args, flag, None)
         if value is not None:
@@ -102,6 +113,7 @@ def _extract(args: argparse.Namespace) -> int:
     try:
         from extractor.batch import OutputExistsError, OutputWriteError, Summary, run_batch
         from extractor.documents import read_inputs
+        from extractor.engines import EngineError
         from extractor.pipeline import Pipeline
         from extractor.providers.base import ProviderConfigError
         from extractor_schemas.markers import SchemaError
@@ -130,6 +142,7 @@ def _extract(args: argparse.Namespace) -> int:
         summary = asyncio.run(check_then_run())
     except (
         ProviderConfigError,
+        EngineError,
         OutputExistsError,
         OutputWriteError,
         ValueError,
@@ -150,7 +163,7 @@ def _gold(args: argparse.Namespace) -> int:
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="TOML configuration file")
-    parser.add_argument("--provider", choices=["embedded", "openai"])
+    parser.add_argument("--provider", choices=["embedded", "openai", "openai-batch"])
     parser.add_argument("--model", help="model name (openai provider)")
     parser.add_argument(
         "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1"
@@ -194,6 +207,19 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--overwrite", action="store_true", help="replace an existing run")
     extract.add_argument("--no-isolate", action="store_true", help="read the whole page")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
+    extract.add_argument(
+        "--engine", choices=["local", "ray"], help="where documents run (default local)"
+    )
+    extract.add_argument(
+        "--workers", type=int, help="local engine: worker processes (default: chosen per run)"
+    )
+    extract.add_argument("--ray-address", help="ray engine: cluster address (default $RAY_ADDRESS)")
+    extract.add_argument("--actors", type=int, help="ray engine: pipeline actors (default 2)")
+    extract.add_argument(
+        "--budget-usd",
+        type=float,
+        help="stop starting documents once the run cost this much (prices: [cost] in --config)",
+    )
     _add_run_options(extract)
     extract.set_defaults(func=_extract)
 

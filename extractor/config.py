@@ -30,9 +30,12 @@ class _Config(BaseModel):
 
 
 class ProviderConfig(_Config):
-    kind: Literal["embedded", "openai"] = Field(
+    kind: Literal["embedded", "openai", "openai-batch"] = Field(
         default="embedded",
-        description="embedded: llama.cpp in process; openai: any compatible HTTP endpoint.",
+        description=(
+            "embedded: llama.cpp in process; openai: any compatible HTTP endpoint; "
+            "openai-batch: the same model through the Batch API, in rounds, at its discount."
+        ),
     )
     model: str | None = Field(
         default=None, description="Model name; the embedded model's own by default."
@@ -117,6 +120,96 @@ class ExtractionConfig(_Config):
     )
 
 
+class EngineConfig(_Config):
+    """Where documents run; the driver always writes the output, so every engine writes the
+    same lines. None of this is in the fingerprint: it changes no answer."""
+
+    kind: Literal["local", "ray"] = Field(
+        default="local", description="local: this machine; ray: actors on a Ray cluster."
+    )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description=(
+            "local: processes running documents, each with its own event loop and pipeline "
+            "(the parent writes). Unset: chosen per run (1 for an in-process model, small runs "
+            "and Batch API rounds; else 2). 1 runs everything in this process."
+        ),
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="ray: cluster to join; unset means $RAY_ADDRESS, else a local cluster.",
+    )
+    actors: int = Field(default=2, ge=1, le=4096, description="ray: pipeline actors.")
+    actor_cpus: float = Field(
+        default=0.25,
+        gt=0,
+        description=(
+            "ray: logical CPUs an actor reserves. Fractional on purpose: actors at 1 CPU each "
+            "can take every CPU and leave none for the read tasks (the job then hangs)."
+        ),
+    )
+    no_progress_timeout_s: float = Field(
+        default=600.0, gt=0, description="ray: fail a job that makes no progress this long."
+    )
+    local_cpus: int | None = Field(
+        default=None, ge=1, description="ray: logical CPUs a local cluster declares."
+    )
+
+
+class BatchApiConfig(_Config):
+    """The OpenAI Batch API rounds (provider openai-batch)."""
+
+    max_requests: int = Field(
+        default=50_000, ge=1, description="Requests per batch job (the API allows 50,000)."
+    )
+    documents_per_round: int = Field(
+        default=10_000,
+        ge=1,
+        description="Documents in flight while a round is collected: each round's batch "
+        "holds their pending requests.",
+    )
+    poll_s: float = Field(default=30.0, gt=0, description="Seconds between status polls.")
+    completion_window: str = Field(default="24h")
+    idle_submit_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="Send a round anyway when requests wait this long with none added (a "
+        "document held up by something other than the round must not stall it).",
+    )
+    max_submissions: int = Field(
+        default=3,
+        ge=1,
+        description="Batches one request may ride in (an expired batch's undone requests "
+        "go into the next round); after that the document fails.",
+    )
+
+
+class CostConfig(_Config):
+    """Prices, for a cost in every output line and the run summary, and an optional budget."""
+
+    prompt_usd_per_mtok: float = Field(default=0.0, ge=0)
+    completion_usd_per_mtok: float = Field(default=0.0, ge=0)
+    batch_discount: float = Field(
+        default=0.5, gt=0, le=1, description="Price factor of the Batch API."
+    )
+    budget_usd: float | None = Field(
+        default=None,
+        gt=0,
+        description="Stop starting documents once the run has spent this much; "
+        "finished work is kept and --resume continues.",
+    )
+
+    def of(self, prompt_tokens: int, completion_tokens: int, provider_kind: str) -> float:
+        """What these tokens cost at the configured prices (the batch discount applied)."""
+        usd = (
+            prompt_tokens * self.prompt_usd_per_mtok
+            + completion_tokens * self.completion_usd_per_mtok
+        ) / 1e6
+        return usd * (self.batch_discount if provider_kind == "openai-batch" else 1.0)
+
+
 DEFAULT_PROMPTS = {"sentences": "mentions-v1", "document": "document-v1"}
 
 
@@ -127,6 +220,9 @@ class RunConfig(_Config):
     cache: CacheConfig = Field(default_factory=CacheConfig)
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
     concurrency: int = Field(default=4, ge=1, le=256)
+    engine: EngineConfig = Field(default_factory=EngineConfig)
+    batch: BatchApiConfig = Field(default_factory=BatchApiConfig)
+    cost: CostConfig = Field(default_factory=CostConfig)
     task: str = Field(
         default="seeds",
         description=(

@@ -110,10 +110,23 @@ class ModelCaller:
         try:
             result = await self.cache.call(request, _LABEL.get(), fetch)
         except CacheWriteError as exc:  # the model was called: its cost still counts
-            _count(_STATS.get(), exc.result)
+            self._count(_STATS.get(), exc.result)
             raise
-        _count(_STATS.get(), result)
+        self._count(_STATS.get(), result)
         return _completion(result)
+
+    def _count(self, stats: Usage, result: CallResult) -> None:
+        """The call's usage, and its price when it was paid now (a replay costs nothing)."""
+        _count(stats, result)
+        if result.hit:
+            return
+        usage = result.response.get("usage") or {}
+        cost = self.config.cost.of(
+            int(usage.get("prompt_tokens") or 0),
+            int(usage.get("completion_tokens") or 0),
+            self.config.provider.kind,
+        )
+        stats.cost_usd = round(stats.cost_usd + cost, 9)
 
     async def ask(
         self, response_model: type[T], prompt: str, options: CallOptions = CallOptions()
@@ -196,6 +209,11 @@ def wrapped_once(response_model: type[T]) -> type[T]:
             _WRAPPED.clear()
         found = _WRAPPED[response_model] = instructor.response_schema(response_model)
     return cast(type[T], found)
+
+
+def current_label() -> str:
+    """The document id bound to this task (the cache label), for providers that queue."""
+    return _LABEL.get()
 
 
 def start_document(label: str) -> Usage:

@@ -23,10 +23,12 @@ from extractor.grounding import ground_record
 from extractor.isolate import MainArticle, Paragraph, isolate
 from extractor.model_call import ModelCaller, start_document
 from extractor.prompting import PromptSet
-from extractor.providers.base import Provider, TransportError, create_provider
+from extractor.providers.base import Provider, RoundProvider, TransportError, create_provider
 from extractor.strategies.base import IsolatedDocument, Strategy, create_strategy
 from extractor_schemas.prediction import PredictionLine, Usage, line_type
 from extractor_schemas.tasks import Task, load_task
+
+_UNBOUNDED = 1 << 30
 
 
 class DocumentTooLong(ValueError):
@@ -55,7 +57,16 @@ class Pipeline:
         self.task = load_task(self.config.task)  # a task the pipeline cannot use fails here
         # One instructor-patched caller per pipeline; per-document stats live in contextvars.
         self.caller = ModelCaller(self.provider, self.cache, self.config)
-        self.strategy = create_strategy(self.caller, self.config)
+        self.strategy = create_strategy(self.caller, self._strategy_config())
+
+    def _strategy_config(self) -> RunConfig:
+        """For a batch API, a strategy's own call limit would hold back requests that belong
+        in the round being collected (the round waits for them: no progress); its calls cost
+        nothing until the round goes out, so the limit is lifted. Concurrency is not in the
+        fingerprint."""
+        if not isinstance(self.provider, RoundProvider):
+            return self.config
+        return self.config.model_copy(update={"concurrency": _UNBOUNDED})
 
     @property
     def prompts(self) -> PromptSet:
@@ -94,7 +105,22 @@ class Pipeline:
             config_sha256=self.fingerprint(),
         )
 
+    def in_flight(self) -> int:
+        """Documents to run at once: one over an in-process model (interleaving would only
+        stretch each document's latency), a whole round for a batch API, else `concurrency`."""
+        if self.provider.serialised:
+            return 1
+        if isinstance(self.provider, RoundProvider):
+            return self.provider.documents_per_round
+        return self.config.concurrency
+
     async def extract(self, doc: Document) -> PredictionLine:
+        if isinstance(self.provider, RoundProvider):
+            async with self.provider.document():
+                return await self._extract_isolated(doc)
+        return await self._extract_isolated(doc)
+
+    async def _extract_isolated(self, doc: Document) -> PredictionLine:
         started = time.perf_counter()
         stats = start_document(doc.id)
         try:

@@ -40,6 +40,11 @@ class Usage(BaseModel):
     recorded_retries: int = Field(
         default=0, description="Transport retries the replayed answers took when recorded."
     )
+    cost_usd: float = Field(
+        default=0.0,
+        description="What the calls paid by this run cost at the configured prices (replayed "
+        "answers cost nothing now; Batch API calls at its discount).",
+    )
 
     def plus(self, other: Usage) -> Usage:
         """Field-wise sum, so run totals are added up the same way as per-document usage."""

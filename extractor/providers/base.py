@@ -11,8 +11,9 @@ import importlib
 import re
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from tenacity import (
     AsyncRetrying,
@@ -74,6 +75,20 @@ class Provider(Protocol):
     def instructor_mode(self) -> str: ...
 
 
+@runtime_checkable
+class RoundProvider(Protocol):
+    """A provider that answers in rounds (a batch API): it must know which documents are in
+    flight, to submit a round once every one of them waits on it or is done.
+
+    The pipeline runs each document inside `document()`; `documents_per_round` is how many
+    documents an engine should keep in flight (they fill one round).
+    """
+
+    documents_per_round: int
+
+    def document(self) -> AbstractAsyncContextManager[None]: ...
+
+
 PROVIDERS: dict[str, Callable[[RunConfig], Provider]] = {}
 
 
@@ -94,6 +109,7 @@ def register(
 _BUILTIN_MODULES = {
     "embedded": "extractor.providers.embedded",
     "openai": "extractor.providers.openai_http",
+    "openai-batch": "extractor.providers.openai_batch",
 }
 
 

@@ -12,6 +12,8 @@ needs the transport, which frameworks hide.
 from __future__ import annotations
 
 import asyncio
+import email.parser
+import email.policy
 import json
 import re
 import time
@@ -59,6 +61,11 @@ class FakeSettings:
     retry_after: str = "0.01"
     timeout_sleep_s: float = 2.0
     obey_injection: bool = True
+    # The Batch API: a batch finishes on its `batch_polls`-th status poll (never while
+    # `batch_hold`); the first `batch_expire` batches expire with their second half undone.
+    batch_polls: int = 2
+    batch_hold: bool = False
+    batch_expire: int = 0
 
 
 def prompt_word(prompt: str) -> str:
@@ -188,6 +195,7 @@ class FakeOpenAI:
         self.counts: Counter[str] = Counter()
         self.authorizations: set[str] = set()
         self._served = 0
+        self.batches = FakeBatches(self)
 
     @property
     def chat_requests(self) -> int:
@@ -204,6 +212,12 @@ class FakeOpenAI:
             self.counts["models"] += 1
             model = {"id": self.settings.model, "object": "model", "created": 0, "owned_by": "t"}
             await _respond(send, 200, {"object": "list", "data": [model]})
+        elif "/files" in path or "/batches" in path:
+            status, payload = self.batches.route(method, path, body, headers)
+            if isinstance(payload, bytes):
+                await _send_raw(send, status, payload)
+            else:
+                await _respond(send, status, payload)
         elif method == "POST" and path.endswith("/chat/completions"):
             await self._chat(json.loads(body or b"{}"), send)
         else:
@@ -255,6 +269,131 @@ class FakeOpenAI:
         if fault is Fault.EMPTY_CHOICES:
             completion["choices"] = []
         await _respond(send, 200, completion)
+
+    def batch_answer(self, request: JSON) -> tuple[int, JSON]:
+        """One request of a batch, answered as `_answer` would (poison by content applies)."""
+        prompt = _user_prompt(request)
+        for marker, fault in self.settings.poison.items():
+            if marker in prompt:
+                status = _ERROR_STATUS.get(fault, 500)
+                return status, {"error": {"message": fault.value}}
+        injected = injected_arguments(prompt) if self.settings.obey_injection else None
+        schema, name = _response_schema(request)
+        value = injected or value_for(schema, schema.get("$defs", {}), prompt_word(prompt))
+        return 200, _completion(request, json.dumps(value), name)
+
+
+class FakeBatches:
+    """`/v1/files` and `/v1/batches`: uploads, batch jobs polled to completion, results.
+
+    `answered` counts every request a batch answered, by custom_id: what the run paid for.
+    """
+
+    def __init__(self, fake: FakeOpenAI) -> None:
+        self.fake = fake
+        self.files: dict[str, bytes] = {}
+        self.jobs: dict[str, JSON] = {}
+        self.answered: Counter[str] = Counter()
+        self.expired = 0
+
+    def route(self, method: str, path: str, body: bytes, headers: Mapping[str, str]) -> Any:
+        parts = path.rstrip("/").split("/")
+        if method == "POST" and parts[-1] == "files":
+            return 200, self._upload(body, headers.get("content-type", ""))
+        if method == "GET" and parts[-1] == "content" and parts[-2] in self.files:
+            return 200, self.files[parts[-2]]
+        if method == "POST" and parts[-1] == "batches":
+            return 200, self._create(json.loads(body or b"{}"))
+        if method == "GET" and parts[-2] == "batches" and parts[-1] in self.jobs:
+            return 200, self._poll(self.jobs[parts[-1]])
+        return 404, {"error": {"message": f"no route {method} {path}"}}
+
+    def _file(self, content: bytes, purpose: str, name: str) -> JSON:
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = content
+        return {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(content),
+            "created_at": int(time.time()),
+            "filename": name,
+            "purpose": purpose,
+            "status": "processed",
+        }
+
+    def _upload(self, body: bytes, content_type: str) -> JSON:
+        head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+        fields = {
+            part.get_param("name", header="content-disposition"): part
+            for part in message.iter_parts()
+        }
+        purpose = fields["purpose"].get_payload(decode=True).decode()
+        upload = fields["file"]
+        return self._file(upload.get_payload(decode=True), purpose, upload.get_filename() or "f")
+
+    def _create(self, request: JSON) -> JSON:
+        lines = self.files[request["input_file_id"]].decode().splitlines()
+        job: JSON = {
+            "id": f"batch_{len(self.jobs) + 1}",
+            "object": "batch",
+            "endpoint": request["endpoint"],
+            "input_file_id": request["input_file_id"],
+            "completion_window": request["completion_window"],
+            "status": "validating",
+            "created_at": int(time.time()),
+            "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
+            "polls": 0,
+        }
+        self.jobs[job["id"]] = job
+        return _public(job)
+
+    def _poll(self, job: JSON) -> JSON:
+        job["polls"] += 1
+        if job["status"] in ("validating", "in_progress") and not self.fake.settings.batch_hold:
+            job["status"] = "in_progress"
+            if job["polls"] >= self.fake.settings.batch_polls:
+                self._finish(job)
+        return _public(job)
+
+    def _finish(self, job: JSON) -> None:
+        lines = [json.loads(raw) for raw in self.files[job["input_file_id"]].decode().splitlines()]
+        expire = self.expired < self.fake.settings.batch_expire
+        self.expired += int(expire)
+        done = lines[: len(lines) // 2] if expire else lines
+        outputs, errors = [], []
+        for n, line in enumerate(done):
+            status, body = self.fake.batch_answer(line["body"])
+            self.answered[line["custom_id"]] += 1
+            response = {"status_code": status, "request_id": f"req_{n}", "body": body}
+            outputs.append(
+                {
+                    "id": f"batch_req_{n}",
+                    "custom_id": line["custom_id"],
+                    "response": response,
+                    "error": None,
+                }
+            )
+        for n, line in enumerate(lines[len(done) :]):
+            error = {"code": "batch_expired", "message": "not executed within the window"}
+            errors.append(
+                {
+                    "id": f"batch_req_x{n}",
+                    "custom_id": line["custom_id"],
+                    "response": None,
+                    "error": error,
+                }
+            )
+        job["status"] = "expired" if expire else "completed"
+        job["request_counts"] = {"total": len(lines), "completed": len(done), "failed": 0}
+        for key, rows in (("output_file_id", outputs), ("error_file_id", errors)):
+            if rows:
+                content = "".join(json.dumps(r) + "\n" for r in rows).encode()
+                job[key] = self._file(content, "batch_output", f"{key}.jsonl")["id"]
+
+
+def _public(job: JSON) -> JSON:
+    return {k: v for k, v in job.items() if k != "polls"}
 
 
 _ERROR_STATUS = {
