@@ -36,6 +36,8 @@ test: install browser
 	$(BIN)/pytest -m "model or browser or server"; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ] || exit $$rc
 	$(BIN)/extractor extract --cache replay --out runs/ci --overwrite --quiet
 	$(BIN)/extractor eval --pred runs/ci --gold gold --baseline baseline/report.json
+	$(BIN)/extractor extract corpus/dev/dev_*.txt --cache replay --out runs/ci-dev --overwrite --quiet
+	$(BIN)/extractor eval --pred runs/ci-dev --gold corpus/dev/gold --baseline baseline/dev/report.json
 	$(BIN)/extractor matrix matrices/seeds.toml --cache replay --out runs/matrix-ci --fresh --quiet --baseline baseline/matrix/seeds.json
 	PY=$(PY) tests/packaging/wheel_check.sh
 
