@@ -106,6 +106,9 @@ def test_openai_provider_against_llama_cpp_server(tmp_path: Path) -> None:
                     "base_url": f"http://127.0.0.1:{port}/v1",
                 },
                 "cache": {"mode": "record", "dir": str(tmp_path)},
+                # The sentence reader's narrow questions fit this server's 2,048-token context;
+                # the document strategy against a real server has its own test.
+                "extraction": {"strategy": "sentences"},
             }
         )
         os.environ.setdefault("OPENAI_API_KEY", "sk-test-not-a-real-key")
