@@ -78,8 +78,8 @@ def test_a_budget_stops_starting_documents_and_resume_finishes(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("kind", "workers", "documents", "expected"),
     [
-        ("openai", None, 500, 2),  # an endpoint and a large run: processes
-        ("openai", None, 20, 1),  # a small run: the start-up would cost more than it gains
+        ("openai", None, 5000, 2),  # an endpoint and a large run: processes
+        ("openai", None, 500, 1),  # a smaller run: the start-up would cost more than it gains
         ("openai", 3, 20, 3),  # asked for
         ("openai-batch", None, 500, 1),  # rounds gather every request in one process
     ],
