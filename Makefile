@@ -62,7 +62,11 @@ record: install
 	$(BIN)/extractor eval --pred baseline/predictions.jsonl --gold gold --baseline baseline/report.json --update-baseline
 
 bench: install
+	$(BIN)/python bench/startup_bench.py --runs 5
 	$(BIN)/python bench/pipeline_bench.py
+	$(BIN)/python bench/engines_bench.py workers --runs 3
+	$(BIN)/python bench/isolation_report.py
+	$(BIN)/python bench/jsonl_bench.py
 	$(BIN)/python -m extractor_eval.bench
 	$(BIN)/python bench/service_load.py
 
