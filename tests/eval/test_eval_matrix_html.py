@@ -5,7 +5,6 @@ Chromium the script runs and lays out one point per cell inside the plot."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,8 @@ import pytest
 
 from extractor_eval.matrix_cli import main
 from tests.eval.test_eval_matrix import build_matrix
-from tests.eval.test_eval_report_html import find_chromium, parse
+from tests.eval.test_eval_report_html import parse
+from tests.support.browser import rendered_dom
 
 
 def make_page(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
@@ -83,33 +83,9 @@ def test_worse_cells_are_coloured_towards_red(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_the_page_in_a_real_browser(tmp_path: Path) -> None:
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("chromium not found (apt-get install -y chromium)")
     html, report = make_page(tmp_path)
-    done = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1280,2000",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            html.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    elements = parse(done.stdout)
+    dom = rendered_dom(html, tmp_path / "profile", "--window-size=1280,2000")
+    elements = parse(dom)
     (body,) = [e for e in elements if e["tag"] == "body"]
     assert body.get("data-js") == "ready"  # the page's script ran
     (drawn,) = [e for e in elements if e.get("id") == "points-drawn"]

@@ -7,8 +7,6 @@ after the page's script ran (it fills each article's "drawn" highlight counts).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import pytest
 
 from extractor_eval.cli import main
 from tests.eval.evalfixtures import corpus, drop, edit, rich_gold, write_folder
+from tests.support.browser import rendered_dom
 
 
 class Collector(HTMLParser):
@@ -127,42 +126,11 @@ def test_articles_highlight_gold_and_predicted_evidence(tmp_path: Path) -> None:
     assert any("Dixon Technologies makes phones" in e["text"] for e in missing)
 
 
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
 @pytest.mark.browser
 def test_counts_in_a_real_browser_equal_the_json_report(tmp_path: Path) -> None:
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("chromium not found (apt-get install -y chromium)")
     html, report = make_report(tmp_path)
-    done = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            html.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    elements = parse(done.stdout)
+    dom = rendered_dom(html, tmp_path / "profile")
+    elements = parse(dom)
     (body,) = [e for e in elements if e["tag"] == "body"]
     assert body.get("data-js") == "ready"  # the page's script ran
     assert check_counts(elements, report) > 50
