@@ -99,14 +99,23 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def build_config(args: argparse.Namespace) -> RunConfig:
-    base = load_config(args.config).model_dump()
-    for section, values in _overrides(args).items():
-        base[section].update(values)
-    if getattr(args, "concurrency", None) is not None:
-        base["concurrency"] = args.concurrency
-    if getattr(args, "task", None) is not None:
-        base["task"] = args.task
-    return RunConfig.model_validate(base)
+    """The run's configuration; a bad file or value is a ValueError naming each setting."""
+    from pydantic import ValidationError
+
+    try:
+        base = load_config(args.config).model_dump()
+        for section, values in _overrides(args).items():
+            base[section].update(values)
+        if getattr(args, "concurrency", None) is not None:
+            base["concurrency"] = args.concurrency
+        if getattr(args, "task", None) is not None:
+            base["task"] = args.task
+        return RunConfig.model_validate(base)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ValueError(f"invalid configuration: {problems}") from None
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -121,7 +130,11 @@ def _extract(args: argparse.Namespace) -> int:
         return missing_dependency("extract", exc)
     import asyncio
 
-    config = build_config(args)
+    try:
+        config = build_config(args)
+    except ValueError as exc:
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     paths = args.paths or [Path("seeds")]
 
     async def check_then_run() -> Summary:
