@@ -273,7 +273,9 @@ class RunConfig(_Config):
             "max_reasks": self.retry.max_reasks,
         }
         if not self.is_seed_task():  # the seed task's fingerprints stay those already recorded
-            decisive["task"] = {"name": self.task, "schema_sha256": task_sha256}
+            # The schema decides, not how `--task` was spelled ("funding", "tasks/funding", a
+            # path): one task resumes under any of its spellings.
+            decisive["task"] = {"schema_sha256": task_sha256}
         blob = json.dumps(decisive, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 

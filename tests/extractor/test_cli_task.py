@@ -101,3 +101,10 @@ def test_eval_and_compare_take_the_task(tmp_path: Path, capsys: pytest.CaptureFi
     assert json.loads(report.read_text())["micro"]["score"]["strict"]["f1"] == 1.0
     assert main(["compare", "--task", FUNDING, run, run]) == 0
     assert "startups" in capsys.readouterr().out
+
+
+def test_one_task_has_one_fingerprint_however_it_is_named() -> None:
+    """`--resume` finds a task's finished lines whether it was named by folder or by name."""
+    by_path = _pipeline("--task", FUNDING).fingerprint()
+    assert _pipeline("--task", str(ROOT / FUNDING)).fingerprint() == by_path
+    assert _pipeline("--task", str(ROOT / FUNDING / "task.toml")).fingerprint() == by_path
