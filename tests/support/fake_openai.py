@@ -156,25 +156,36 @@ def _forced_tool(request: JSON) -> JSON | None:
 
 
 def _completion(request: JSON, arguments: str, name: str | None) -> JSON:
+    prompt = len(_user_prompt(request)) // 4
+    return chat_completion(
+        request, arguments, name, "chatcmpl-fake", prompt, max(1, len(arguments) // 4)
+    )
+
+
+def chat_completion(
+    request: JSON, arguments: str, tool: str | None, response_id: str, prompt: int, completion: int
+) -> JSON:
+    """An OpenAI chat completion answering `request`: a call of `tool` with `arguments`, or, with
+    no tool, `arguments` as the message content (shared by the fake and the oracle servers)."""
     message: JSON = {"role": "assistant", "content": None}
-    if name is None:
+    if tool is None:
         message["content"] = arguments
     else:
         message["tool_calls"] = [
-            {"id": "call_0", "type": "function", "function": {"name": name, "arguments": arguments}}
+            {"id": "call_0", "type": "function", "function": {"name": tool, "arguments": arguments}}
         ]
     return {
-        "id": "chatcmpl-fake",
+        "id": response_id,
         "object": "chat.completion",
         "created": int(time.time()),
-        "model": request.get("model", "fake"),
+        "model": request.get("model", response_id.removeprefix("chatcmpl-")),
         "choices": [
-            {"index": 0, "message": message, "finish_reason": "tool_calls" if name else "stop"}
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}
         ],
         "usage": {
-            "prompt_tokens": len(_user_prompt(request)) // 4,
-            "completion_tokens": max(1, len(arguments) // 4),
-            "total_tokens": len(_user_prompt(request)) // 4 + max(1, len(arguments) // 4),
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
         },
     }
 

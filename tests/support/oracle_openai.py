@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from support.fake_openai import chat_completion
 from support.servers import ServerThread
 
 JSON = dict[str, Any]
@@ -199,26 +199,14 @@ class Oracle:
 
 
 def _completion(request: JSON, arguments: str, tool: str | None, usage: JSON) -> JSON:
-    message: JSON = {"role": "assistant", "content": None}
-    if tool is None:
-        message["content"] = arguments
-    else:
-        call = {
-            "id": "call_0",
-            "type": "function",
-            "function": {"name": tool, "arguments": arguments},
-        }
-        message["tool_calls"] = [call]
-    return {
-        "id": "chatcmpl-oracle",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": request.get("model", "oracle"),
-        "choices": [
-            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}
-        ],
-        "usage": {**usage, "total_tokens": usage["prompt_tokens"] + usage["completion_tokens"]},
-    }
+    return chat_completion(
+        request,
+        arguments,
+        tool,
+        "chatcmpl-oracle",
+        usage["prompt_tokens"],
+        usage["completion_tokens"],
+    )
 
 
 async def _read_body(receive: Receive) -> bytes:
