@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from pydantic import BaseModel
+
 from extractor_eval.amounts import equal_as_stated
 from extractor_eval.entities import DocContext, EntityId, name_key
 from extractor_eval.normalise import (
@@ -53,6 +55,8 @@ def _show(value: Any) -> str:
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, BaseModel):  # a stated amount shows as the article writes it
+        return str(getattr(value, "raw", value))
     return str(value)
 
 
@@ -160,6 +164,26 @@ def same_forms(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
 def _covers(forms: set[str], others: set[str], ctx: DocContext) -> bool:
     threshold = ctx.config.fuzzy_threshold
     return all(f in others or any(ratio(f, o) >= threshold for o in others) for f in forms)
+
+
+def same_amounts(field: str) -> Comparator:
+    """Lists of stated amounts (a figure's equivalents in other currencies) as sets: each gold
+    amount has a predicted one and each predicted amount a gold one of the same currency and
+    value, at the precision gold's raw states; the raw wording itself is not compared."""
+
+    def equal(pred: Grounded, gold: Grounded, ctx: DocContext) -> bool:
+        p, g = list(getattr(pred, field)), list(getattr(gold, field))
+        return all(any(_same_amount(x, y) for x in p) for y in g) and all(
+            any(_same_amount(x, y) for y in g) for x in p
+        )
+
+    return equal
+
+
+def _same_amount(pred: Any, gold: Any) -> bool:
+    return bool(pred.currency == gold.currency) and equal_as_stated(
+        pred.value, gold.value, gold.raw
+    )
 
 
 def stated_value(field: str, raw_field: str) -> Comparator:

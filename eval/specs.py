@@ -27,6 +27,7 @@ from extractor_eval.fields import (
     FieldSpec,
     display,
     same,
+    same_amounts,
     same_forms,
     same_name,
     same_name_of,
@@ -143,6 +144,7 @@ SEED_OVERRIDES: dict[str, TypeSpec] = {
                 FieldSpec("period", same_text("period")),
                 FieldSpec("modality", same("modality")),
                 FieldSpec("source", same_ref("source")),
+                FieldSpec("equivalents", same_amounts("equivalents")),
             ),
             lambda f: f"{f.metric.value} {f.raw} ({_short(f.subject, 40)})",
         ),
@@ -183,6 +185,7 @@ def _comparator(info: FieldInfoOf) -> Comparator:
         CompareAs.SET: same_set,
         CompareAs.EXACT: same,
         CompareAs.NUMBER: same,
+        CompareAs.AMOUNTS: same_amounts,
     }
     if how is CompareAs.FORMS:
         return same_forms

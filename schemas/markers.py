@@ -46,6 +46,7 @@ class CompareAs(enum.StrEnum):
     NUMBER = "number"  # a number, equal at the precision its raw text states
     EXACT = "exact"  # equal values (codes, enums, booleans)
     REF = "ref"  # a reference, compared by the referent it resolves to (through aliases)
+    AMOUNTS = "amounts"  # a list of stated amounts (value, currency, raw), compared as a set
 
 
 class Dangling(enum.StrEnum):
@@ -238,6 +239,13 @@ def _field_info(where: str, name: str, info: FieldInfo) -> FieldInfoOf:
     aliases = any(isinstance(m, Aliases) for m in markers)
     is_list = _is_list(info.annotation)
     how = compare.how if compare else _default_compare(info.annotation, key, ref, aliases)
+    if is_list and compare is None and _list_item_model(info.annotation) is not None:
+        raise SchemaError(
+            f"{where}.{name}: a list of models needs a Compare marker saying how two lists "
+            "agree (e.g. Compare(CompareAs.AMOUNTS))"
+        )
+    if how is CompareAs.AMOUNTS:
+        _check_amounts(where, name, info.annotation)
     if how is CompareAs.NUMBER and compare is None:
         raise SchemaError(
             f"{where}.{name}: a number needs Compare(CompareAs.NUMBER, precision_from=...) "
@@ -253,6 +261,20 @@ def _field_info(where: str, name: str, info: FieldInfo) -> FieldInfoOf:
         precision_from=compare.precision_from if compare else None,
         is_list=is_list,
     )
+
+
+_AMOUNT_FIELDS = ("value", "currency", "raw")
+
+
+def _check_amounts(where: str, name: str, annotation: Any) -> None:
+    """AMOUNTS compares items by currency and by value at the precision raw states."""
+    model = _list_item_model(annotation)
+    missing = [f for f in _AMOUNT_FIELDS if model is None or f not in model.model_fields]
+    if missing:
+        raise SchemaError(
+            f"{where}.{name}: Compare(CompareAs.AMOUNTS) needs a list of models with the fields "
+            f"{list(_AMOUNT_FIELDS)} (missing {missing})"
+        )
 
 
 def _default_compare(annotation: Any, key: Key | None, ref: Ref | None, aliases: bool) -> CompareAs:

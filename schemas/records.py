@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from extractor_schemas.base import Grounded, StrictModel, TaskRecord, Text, Verbatim, span_ok
 from extractor_schemas.codes import ISO_COUNTRIES, ISO_CURRENCIES
@@ -28,7 +28,7 @@ from extractor_schemas.vocab import (
     ProductCategory,
 )
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -175,6 +175,19 @@ class ExportActivity(Grounded):
     status: ExportStatus = Field(description="planned, started (new), or ongoing.")
 
 
+class Equivalent(StrictModel):
+    """The same amount as the article itself states it in another currency."""
+
+    # Frozen, so equal equivalents are one when the answers of several chunks are united.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    value: float = Field(
+        ge=0, description="The stated amount in base units: 'US$5.9 billion' is 5900000000."
+    )
+    currency: Currency = Field(description="ISO 4217 code of this amount, e.g. 'USD'.")
+    raw: Text = Field(description="The amount exactly as written, e.g. 'USD 11 million'.")
+
+
 class Figure(Grounded):
     metric: Annotated[FigureMetric, DecidesType()]
     subject: Text = Field(description="Who or what the number is about, e.g. 'Oppo Mobiles India'.")
@@ -199,6 +212,15 @@ class Figure(Grounded):
     source: Annotated[Text | None, Ref(*_ANYONE, dangling=Dangling.KEEP)] = Field(
         default=None, description="Whom the article credits for the number, if anyone."
     )
+    equivalents: Annotated[list[Equivalent], Compare(CompareAs.AMOUNTS)] = Field(
+        default_factory=list,
+        description=(
+            "The article's own conversion of this amount into another currency, e.g. "
+            "'(US$5.9 billion)' after '450 billion rupees': kept here so the figure is recorded "
+            "once, in the amount stated first, without losing the stated conversion. Never "
+            "convert yourself; leave empty when the article gives none."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_amount(self) -> Self:
@@ -211,6 +233,16 @@ class Figure(Grounded):
             raise ValueError(f"currency is required when unit is currency (raw {self.raw!r})")
         if self.unit is not FigureUnit.CURRENCY and self.currency is not None:
             raise ValueError(f"currency {self.currency!r} given but unit is {self.unit.value!r}")
+        if self.equivalents and self.unit is not FigureUnit.CURRENCY:
+            raise ValueError(
+                f"equivalents given but unit is {self.unit.value!r} (raw {self.raw!r})"
+            )
+        for equivalent in self.equivalents:
+            if equivalent.currency == self.currency:
+                raise ValueError(
+                    f"equivalent {equivalent.raw!r} is in the figure's own currency "
+                    f"{self.currency!r} (raw {self.raw!r}); an equivalent is another currency"
+                )
         return self
 
 

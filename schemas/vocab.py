@@ -65,6 +65,7 @@ class FigureMetric(StrEnum):
     PRODUCTION_VALUE = "production_value"
     CAPACITY_CHANGE = "capacity_change"
     GROWTH_RATE = "growth_rate"
+    STAKE = "stake"
     COUNT = "count"
     OTHER = "other"
 

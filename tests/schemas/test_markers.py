@@ -57,6 +57,12 @@ def test_seed_keys(record_type: str, keys: tuple[str, ...]) -> None:
         ("figures", "value", CompareAs.NUMBER, False),
         ("figures", "currency", CompareAs.EXACT, True),
         ("figures", "raw", CompareAs.TEXT, False),
+        (
+            "figures",
+            "equivalents",
+            CompareAs.AMOUNTS,
+            False,
+        ),  # secondary: partial, not another fact
         ("quotes", "speaker", CompareAs.REF, True),
     ],
 )
@@ -107,6 +113,20 @@ class _BadPrecision(Grounded):
     value: Annotated[float, Compare(CompareAs.NUMBER, precision_from="nope")]
 
 
+class _Note(BaseModel):
+    text: str
+
+
+class _Noted(Grounded):
+    raw: Annotated[str, Key()]
+    notes: list[_Note] = Field(default_factory=list)
+
+
+class _BadAmounts(Grounded):
+    raw: Annotated[str, Key()]
+    notes: Annotated[list[_Note], Compare(CompareAs.AMOUNTS)] = Field(default_factory=list)
+
+
 def _root(**fields: object) -> type[BaseModel]:
     annotations = {name: list[model] for name, model in fields.items()}  # type: ignore[valid-type]
     namespace = {"__annotations__": annotations}
@@ -122,6 +142,11 @@ def _root(**fields: object) -> type[BaseModel]:
         ({"names": _Plain}, r"needs an `evidence` field"),
         ({"figures": _Amount}, r"_Amount\)\.value: a number needs Compare"),
         ({"figures": _BadPrecision}, r"value: precision_from names no field"),
+        ({"figures": _Noted}, r"_Noted\)\.notes: a list of models needs a Compare marker"),
+        (
+            {"figures": _BadAmounts},
+            r"notes: Compare\(CompareAs.AMOUNTS\) needs .*missing \['value'",
+        ),
         ({}, r"no list field of item models"),
     ],
 )

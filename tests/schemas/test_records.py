@@ -101,6 +101,40 @@ def test_currency_required_exactly_when_unit_is_currency() -> None:
         Figure.model_validate(_figure(unit="percent"))
 
 
+_USD = {"value": 3.3e7, "currency": "usd", "raw": "about $33 million"}
+
+
+@pytest.mark.parametrize(
+    ("figure", "problem"),
+    [
+        (_figure(equivalents=[_USD]), None),
+        (_figure(equivalents=[{**_USD, "currency": "INR"}]), "in the figure's own currency"),
+        (
+            _figure(unit="percent", currency=None, raw="49%", equivalents=[_USD]),
+            "equivalents given but unit is 'percent'",
+        ),
+        (_figure(equivalents=[{**_USD, "value": -1}]), "greater than or equal to 0"),
+        (_figure(equivalents=[{**_USD, "currency": "XYZ"}]), "unknown ISO 4217"),
+        (_figure(equivalents=[{**_USD, "rate": 83.0}]), "Extra inputs are not permitted"),
+    ],
+)
+def test_an_equivalent_is_a_stated_amount_in_another_currency(
+    figure: dict[str, object], problem: str | None
+) -> None:
+    if problem is None:
+        (equivalent,) = Figure.model_validate(figure).equivalents
+        assert (equivalent.currency, equivalent.value) == ("USD", 3.3e7)
+        return
+    with pytest.raises(ValidationError, match=problem):
+        Figure.model_validate(figure)
+
+
+def test_equal_equivalents_are_one_when_lists_are_united() -> None:
+    first = Figure.model_validate(_figure(equivalents=[_USD])).equivalents[0]
+    again = Figure.model_validate(_figure(equivalents=[_USD])).equivalents[0]
+    assert list(dict.fromkeys([first, again])) == [first]
+
+
 def test_dangling_company_reference_is_rejected() -> None:
     with pytest.raises(ValidationError, match=r"partnerships\[0\]\.partner='Lava'"):
         ArticleRecord.model_validate(
