@@ -108,3 +108,33 @@ def test_replay_never_assembles_reads_or_loads_the_model(root: Path, tmp_path: P
     assert calls > 0 and calls == sum(line["usage"]["cache_hits"] for line in lines)
     assert list(home.rglob("*")) == [], "a replay wrote into HOME (model assembled or hashed)"
     assert loaded.isdisjoint({"scipy", "fastapi", "llama_cpp"})
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_paused_restores_the_collector_and_freezes_once(enabled: bool) -> None:
+    """The first import of a module runs with the collector off and freezes what it built;
+    a second use in the same process (a module already imported) neither pauses nor freezes,
+    so the garbage of earlier commands in a long-lived process stays collectable."""
+    import gc
+
+    from extractor.cli import collector_paused
+
+    module = "tests_collector_probe_module"
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    gc.unfreeze()
+    try:
+        with collector_paused(module):
+            assert not gc.isenabled()
+            sys.modules[module] = sys  # stands for the import done inside the block
+        assert gc.isenabled() is enabled
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        gc.unfreeze()
+        with collector_paused(module):
+            assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0
+    finally:
+        sys.modules.pop(module, None)
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()
