@@ -65,11 +65,13 @@ def matrix_command(args: argparse.Namespace) -> int:
         from extractor.config import CacheMode
         from extractor.matrix.config import MatrixConfigError, load_matrix
         from extractor.matrix.runner import RunOptions, run_matrix
+        from extractor.providers.base import redact_logs
         from extractor_eval.matrix_cli import MatrixEvalOptions, evaluate_matrix
     except ModuleNotFoundError as exc:
         from extractor.cli import missing_dependency
 
         return missing_dependency("matrix", exc)
+    redact_logs()  # the HTTP clients' warnings name endpoint URLs, credentials included
     if args.update_baseline and args.baseline is None:
         print("extractor matrix: error: --update-baseline needs --baseline FILE", file=sys.stderr)
         return EXIT_USAGE

@@ -8,6 +8,7 @@ policy and the same attempt count in the cache entry.
 from __future__ import annotations
 
 import importlib
+import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -45,6 +46,43 @@ def redact(text: str) -> str:
     readable, so `http://user:pw@host/v1?api_key=k` reads `http://***@host/v1?api_key=***`.
     """
     return _URL_SECRET_PARAM.sub(r"\g<name>***", _URL_USERINFO.sub(r"\g<scheme>***@", text))
+
+
+def _redacted(value: object) -> object:
+    """A log argument with URL credentials masked; numbers stay numbers for %d."""
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    masked = redact(text)
+    return masked if masked != text else value
+
+
+def redact_logs() -> None:
+    """Masks URL credentials in every log record of the process, as each one is made.
+
+    Installed by every command that may call an endpoint (`extract`, `matrix`, `serve`): a
+    warning from the HTTP stack reaches stderr through logging's last-resort handler even when
+    no logging is configured.
+
+    The openai client logs the request URL at debug and httpx at info, userinfo included; a
+    record factory reaches them all, uvicorn's access log too, whatever handlers are set up.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redacted(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _redacted(arg) for key, arg in record.args.items()}
+        return record
+
+    factory.redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class TransportError(Exception):

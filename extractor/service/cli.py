@@ -67,9 +67,9 @@ def serve_command(args: argparse.Namespace) -> int:
         import uvicorn
 
         from extractor.pipeline import Pipeline
-        from extractor.providers.base import ProviderConfigError
+        from extractor.providers.base import ProviderConfigError, redact_logs
         from extractor.service.app import create_app
-        from extractor.service.server import redact_logs, server_config
+        from extractor.service.server import server_config
         from extractor.service.store import Store, StoreLockedError, StoreUnusableError
         from extractor_schemas.markers import SchemaError
     except ModuleNotFoundError as exc:
