@@ -220,13 +220,28 @@ def _strip_date_prefix(text: str, para: Paragraph) -> tuple[Paragraph, str | Non
     return Paragraph(para.start + match.end(), para.end), match.group(1)
 
 
+# Navigation above a headline: items split by "|", "»", "›", ">", "→", "·" or "/ " (a breadcrumb
+# ends with the headline, which the page then prints again on its own line).
+_NAV_SEPARATOR = re.compile(r"\s[»›>→·]\s|\||\w/\s|\s/\s")
+# What a headline has and a menu of section names has not: a lowercase word, a digit, or a mark
+# of a sentence (comma, colon, quote, per cent).
+_HEADLINE_MARK = re.compile(r"(?:^|\s)[a-z]|\d|[,;:'‘’\"“”%?!]")
+
+
+def is_headline(line: str) -> bool:
+    """A line that can be the story's headline: five words or more, not a sentence ending in a
+    period, not page chrome, not a navigation line or a menu of capitalised section names."""
+    return (
+        len(line.split()) >= 5
+        and not line.rstrip().endswith(".")
+        and not _CHROME.search(line)
+        and not _NAV_SEPARATOR.search(line)
+        and _HEADLINE_MARK.search(line) is not None
+    )
+
+
 def _title(text: str, before: list[Paragraph]) -> str | None:
-    for para in before:
-        line = text[para.start : para.end]
-        words = line.split()
-        if len(words) >= 5 and not _CHROME.search(line) and not line.rstrip().endswith("."):
-            return line
-    return None
+    return next((line for p in before if is_headline(line := text[p.start : p.end].strip())), None)
 
 
 @dataclass(frozen=True)

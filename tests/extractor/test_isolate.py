@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractor.chunk import sentences
-from extractor.isolate import Paragraph, is_prose, isolate
+from extractor.isolate import Paragraph, is_headline, is_prose, isolate
 from extractor_eval.gold import load_gold
 
 DEV = Path(__file__).resolve().parents[2] / "corpus" / "dev"
@@ -307,3 +307,36 @@ def test_metadata_from_the_page(seeds_dir: Path) -> None:
 def test_page_without_prose_has_no_article() -> None:
     assert isolate("Home\nNews\nLogin\n").span is None
     assert not is_prose("Subscribe to our newsletter for the latest stories today, it is free.")
+
+
+@pytest.mark.parametrize(
+    ("line", "headline"),
+    [
+        ("Acme Devices to open second plant near Pune; exports next", True),
+        ("Norvale Electronics Signs 60:40 Venture With Kestrin", True),  # title case, a digit
+        ("Why the Component Scheme Matters, Explained", True),  # a comma
+        ("Home Markets Companies Opinion Economy Tech Specials", False),  # a menu
+        ("Home/ Companies/ News/ Acme Devices to open second plant", False),  # a breadcrumb
+        ("Home / Technology / News / Acme Devices to open a plant", False),
+        ("Business News › Industry › Acme Devices opens a plant", False),
+        ("Markets » Acme Devices to open a second plant near Pune", False),
+        ("Live Prices | Holiday Calendar | Rate Today | Markets", False),
+        ("Acme Devices opened its second plant near Pune on Monday.", False),  # a sentence
+        ("Subscribe to our newsletter for the latest updates", False),  # chrome
+        ("Acme opens plant", False),  # too short
+    ],
+)
+def test_a_headline_is_neither_navigation_nor_a_menu(line: str, headline: bool) -> None:
+    assert is_headline(line) is headline
+
+
+def test_the_title_is_the_headline_after_the_navigation() -> None:
+    page = (
+        "Home Markets Companies Opinion Economy Tech Specials\n"
+        "Home/ Companies/ Acme Devices to open second plant near Pune\n"
+        "Acme Devices to open second plant near Pune\n"
+        "Priya Raman\n"
+        + "Acme Devices said on Monday it would open a second plant near Pune to make phones"
+        " for export, adding 4,000 jobs over the next two years, the company said.\n" * 3
+    )
+    assert isolate(page).title == "Acme Devices to open second plant near Pune"
