@@ -23,12 +23,18 @@ from extractor.strategies.sentences.cues import (
 )
 from extractor.strategies.sentences.extract import ArticleFindings, SentenceFindings
 from extractor.strategies.sentences.names import core_name, occurs
-from extractor.strategies.sentences.preextract import metric_for, modality_of, period_of
+from extractor.strategies.sentences.preextract import (
+    Amount,
+    metric_for,
+    modality_of,
+    period_of,
+)
 from extractor_schemas import (
     Article,
     ArticleRecord,
     Company,
     CompanyRole,
+    Equivalent,
     ExportActivity,
     Figure,
     Organization,
@@ -211,6 +217,12 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
     return list(seen.values())
 
 
+def _equivalent(conversion: Amount) -> Equivalent:
+    """A stated conversion, as the figure keeps it (find_amounts only takes currency amounts)."""
+    assert conversion.currency is not None, f"conversion {conversion.raw!r} has no currency"
+    return Equivalent(value=conversion.value, currency=conversion.currency, raw=conversion.raw)
+
+
 def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]:
     figures = []
     for s in findings.sentences:
@@ -218,7 +230,7 @@ def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]
         for amount in s.amounts:
             figures.append(
                 Figure(
-                    metric=metric_for(amount, s.text),
+                    metric=metric_for(amount, s.text, s.amounts, s.span.start),
                     subject=subject or s.text.split(",")[0][:80],
                     value=amount.value,
                     unit=amount.unit,
@@ -226,6 +238,7 @@ def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]
                     raw=amount.raw,
                     period=period_of(s.text),
                     modality=modality_of(s.text),
+                    equivalents=[_equivalent(e) for e in amount.equivalents],
                     evidence=s.text,
                 )
             )

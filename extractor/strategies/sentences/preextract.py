@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from extractor.strategies.sentences.cues import CueTable
 from extractor_schemas import FigureMetric, FigureUnit, Modality
 
 _SCALE = {
+    "thousand": 1e3,  # only in "thousand crore" (see _SCALE_WORDS)
     "crore": 1e7,
     "lakh": 1e5,
     "billion": 1e9,
@@ -39,11 +40,14 @@ _CURRENCY_SIGNS = {
     "rmb": "CNY",
 }
 _NUM = r"(?P<num{}>\d[\d,]*(?:\.\d+)?)"
-_SCALE_RE = r"(?:[\s-]?(?P<scale>crore|lakh|billion|bn|million|mn|trillion)\b)?"
+# "lakh crore" and "thousand crore" are one scale (10^12, 10^10): the words multiply.
+_SCALE_WORDS = r"(?:lakh|thousand)\s+crore|crore|lakh|billion|bn|million|mn|trillion"
+_SCALE_RE = rf"(?:[\s-]?(?P<scale>{_SCALE_WORDS})\b)?"
+_WORD_SCALES = r"(?:lakh|thousand)\s+crore|crore|lakh|billion|million|trillion"  # "… rupees"
 _AMOUNT = re.compile(
     r"(?P<more>more than )?(?:"
     rf"(?P<sign>₹|Rs\.?|INR|US\$|\[US\]\$|\$|USD|€)\s?{_NUM.format(1)}{_SCALE_RE}"
-    rf"|{_NUM.format(2)}[\s-]?(?P<scale2>crore|lakh|billion|million|trillion)\s"
+    rf"|{_NUM.format(2)}[\s-]?(?P<scale2>{_WORD_SCALES})\s"
     r"(?P<word>rupees|dollars|yuan)"
     rf"|{_NUM.format(3)}\s?(?P<pct>%|per ?cent\b)"
     rf"|{_NUM.format(4)}-fold"
@@ -83,6 +87,16 @@ class Amount:
     value: float
     unit: FigureUnit
     currency: str | None
+    # The article's own conversion of this amount into other currencies ("(US$5.9 billion)").
+    equivalents: tuple[Amount, ...] = ()
+
+
+def _scale(words: str) -> float:
+    """The multiplier of a scale ("crore" 10^7, "lakh crore" 10^12); 1 with no scale word."""
+    scale = 1.0
+    for word in words.lower().split():
+        scale *= _SCALE[word]
+    return scale
 
 
 def _number(text: str) -> float:
@@ -94,7 +108,7 @@ def _amount(match: re.Match[str], offset: int) -> Amount | None:
     g["num"] = next(g[f"num{i}"] for i in range(1, 6) if g[f"num{i}"] is not None)
     raw = match.group(0)
     if g["sign"] or g["word"]:
-        scale = _SCALE.get((g["scale"] or g["scale2"] or "").lower(), 1.0)
+        scale = _scale(g["scale"] or g["scale2"] or "")
         sign = (g["sign"] or g["word"] or "").lower().rstrip(".")
         currency = _CURRENCY_SIGNS.get(sign, "USD")
         return Amount(
@@ -158,12 +172,33 @@ _WORD_COUNT = re.compile(
 _DECLINE = re.compile(r"\b(drop|fall|fell|decline|down|shrink|slump)\w*\b", re.IGNORECASE)
 
 
-def _is_conversion(sentence: str, offset: int, previous: Amount | None, amount: Amount) -> bool:
-    """`450 billion rupees (US$5.9 billion)`: the bracketed amount restates the first one."""
+# What may stand between an amount and the article's own conversion of it: an opening bracket or
+# "or", then at most a hedge ("(about $134 million)", ", or about $1.6 billion").
+_CONVERSION_GAP = re.compile(
+    r"\s*(?:[(\[]|,?\s*or)\s*(?P<hedge>(?:about|around|roughly|nearly|approximately|almost|"
+    r"some|over|close to|an estimated)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _conversion_of(
+    sentence: str, offset: int, previous: Amount | None, amount: Amount
+) -> Amount | None:
+    """The equivalent `amount` is of `previous`, or None when it is a fact of its own.
+
+    `450 billion rupees (US$5.9 billion)`: an amount in another currency right after a currency
+    amount, behind a bracket or "or", restates it. Its raw keeps a hedge before the number.
+    """
     if previous is None or previous.unit is not FigureUnit.CURRENCY:
-        return False
-    between = sentence[previous.end - offset : amount.start - offset]
-    return between.strip() == "("
+        return None
+    if amount.unit is not FigureUnit.CURRENCY or amount.currency == previous.currency:
+        return None
+    gap = _CONVERSION_GAP.fullmatch(sentence, previous.end - offset, amount.start - offset)
+    if gap is None:
+        return None
+    start = offset + (gap.start("hedge") if gap.group("hedge") else gap.end())
+    raw = sentence[start - offset : amount.end - offset]
+    return Amount(start, amount.end, raw, amount.value, amount.unit, amount.currency)
 
 
 def _amount_matches(sentence: str) -> Iterator[re.Match[str]]:
@@ -189,24 +224,24 @@ def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
     """Amounts in a sentence, with offsets into the document (sentence starts at `offset`).
 
     A percentage in a sentence about a drop is negative, so a decline never reads as growth.
+    A stated conversion right after an amount is not a figure of its own: it becomes one of that
+    amount's `equivalents`.
     """
     amounts: list[Amount] = []
-    previous: Amount | None = None
+    previous: Amount | None = None  # the last amount read, a figure or a conversion
     declining = _DECLINE.search(sentence) is not None
     for match in _amount_matches(sentence):
         amount = _amount(match, offset)
         if amount is None:
             continue
-        if not _is_conversion(sentence, offset, previous, amount):
+        conversion = _conversion_of(sentence, offset, previous, amount)
+        if conversion is not None and conversion.currency != amounts[-1].currency:
+            # A conversion follows a figure or that figure's conversion: it is the figure's.
+            owner = amounts[-1]
+            amounts[-1] = replace(owner, equivalents=(*owner.equivalents, conversion))
+        else:
             if amount.unit is FigureUnit.PERCENT and declining:
-                amount = Amount(
-                    amount.start,
-                    amount.end,
-                    amount.raw,
-                    -amount.value,
-                    amount.unit,
-                    amount.currency,
-                )
+                amount = replace(amount, value=-amount.value)
             amounts.append(amount)
         previous = amount
     return sorted(amounts + _word_counts(sentence, offset, amounts), key=lambda a: a.start)
@@ -235,10 +270,53 @@ def _word_counts(sentence: str, offset: int, found: list[Amount]) -> list[Amount
     return counts
 
 
-def metric_for(amount: Amount, sentence: str) -> FigureMetric:
+# Words that make a percentage an ownership share: the stake itself, holding or owning it, keeping
+# it. "owned" is left out: "a wholly owned subsidiary" describes a firm, not the number near it.
+_STAKE = re.compile(
+    r"\b(stakes?|shareholding|holdings?|holds?|held|(?:will|to|would|shall) own|owns|"
+    r"ownership|equity|retains?|retained)\b",
+    re.IGNORECASE,
+)
+_STAKE_BEFORE, _STAKE_AFTER = 50, 30
+
+
+def _clause_around(amount: Amount, sentence: str, offset: int, others: Sequence[Amount]) -> str:
+    """The words near an amount, up to the neighbouring amounts: a cue beside another number
+    ("holds 51% …, revenue rose 20%") belongs to that number."""
+    lo = max((a.end for a in others if a.end <= amount.start), default=offset)
+    hi = min((a.start for a in others if a.start >= amount.end), default=offset + len(sentence))
+    lo, hi = max(lo, amount.start - _STAKE_BEFORE), min(hi, amount.end + _STAKE_AFTER)
+    return (
+        sentence[lo - offset : amount.start - offset] + sentence[amount.end - offset : hi - offset]
+    )
+
+
+# "… a 51 per cent stake and Vivo India the remaining 49%": the rest of a stake is a stake.
+_REST = re.compile(r"\b(remaining|rest|balance)\b[^%\d]{0,12}$", re.IGNORECASE)
+
+
+def _is_stake(amount: Amount, sentence: str, others: Sequence[Amount], offset: int) -> bool:
+    if amount.unit is not FigureUnit.PERCENT:
+        return False
+    if _STAKE.search(_clause_around(amount, sentence, offset, others)):
+        return True
+    before = sentence[max(0, amount.start - offset - 30) : amount.start - offset]
+    earlier = [a for a in others if a.end <= amount.start and a.unit is FigureUnit.PERCENT]
+    return _REST.search(before) is not None and any(
+        _STAKE.search(_clause_around(a, sentence, offset, others)) for a in earlier
+    )
+
+
+def metric_for(
+    amount: Amount, sentence: str, others: Sequence[Amount] = (), offset: int = 0
+) -> FigureMetric:
+    """The metric an amount's sentence states; `others` are the sentence's other amounts and
+    `offset` where the sentence starts in the document (amounts carry document offsets)."""
     if amount.unit is FigureUnit.COUNT:
         return FigureMetric.COUNT
     if amount.unit is not FigureUnit.CURRENCY:
+        if _is_stake(amount, sentence, others, offset):
+            return FigureMetric.STAKE
         if re.search("capacity", sentence, re.IGNORECASE):
             return FigureMetric.CAPACITY_CHANGE
         return FigureMetric.GROWTH_RATE

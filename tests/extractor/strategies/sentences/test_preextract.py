@@ -37,10 +37,78 @@ def test_amounts(
     assert sentence[amount.start : amount.end] == raw
 
 
-def test_bracketed_conversion_is_not_a_second_figure() -> None:
-    amounts = find_amounts("exports to surpass 450 billion rupees (US$5.9 billion) this year")
-    assert [a.raw for a in amounts] == ["450 billion rupees"]
-    assert amounts[0].value == 4.5e11 and amounts[0].currency == "INR"
+@pytest.mark.parametrize(
+    ("sentence", "figures", "equivalents"),
+    [
+        (
+            "exports to surpass 450 billion rupees (US$5.9 billion) this year",
+            ["450 billion rupees"],
+            [[("US$5.9 billion", 5.9e9, "USD")]],
+        ),
+        (  # a hedge inside the brackets stays in the equivalent's raw
+            "an investment of ₹1,150 crore (about $134 million) over three years",
+            ["₹1,150 crore", "three"],
+            [[("about $134 million", 1.34e8, "USD")], []],
+        ),
+        (
+            "would value it at USD 4.5 billion (₹37,500 crore), people said",
+            ["USD 4.5 billion"],
+            [[("₹37,500 crore", 3.75e11, "INR")]],
+        ),
+        (  # "or" instead of brackets, after a compound scale
+            "to reach Rs 2.4 lakh crore, or about $28 billion, this year",
+            ["Rs 2.4 lakh crore"],
+            [[("about $28 billion", 2.8e10, "USD")]],
+        ),
+        (  # a second conversion belongs to the same figure
+            "a Rs 840 crore (about $100 million, or €92 million) plant",
+            ["Rs 840 crore"],
+            [[("about $100 million", 1e8, "USD"), ("€92 million", 9.2e7, "EUR")]],
+        ),
+        (  # the same currency in brackets is another fact, not a conversion
+            "raised ₹500 crore (₹300 crore last year)",
+            ["₹500 crore", "₹300 crore"],
+            [[], []],
+        ),
+        (  # alternatives joined by "or" in one currency are two figures
+            "a plant worth $40 million or $60 million",
+            ["$40 million", "$60 million"],
+            [[], []],
+        ),
+        (  # a percentage is never a conversion
+            "revenue of ₹800 crore (18% more than last year)",
+            ["₹800 crore", "18%"],
+            [[], []],
+        ),
+        (  # words between the amounts: another figure
+            "₹800 crore in FY24 and $94 million in FY25",
+            ["₹800 crore", "$94 million"],
+            [[], []],
+        ),
+    ],
+)
+def test_a_stated_conversion_is_an_equivalent_of_the_amount_before_it(
+    sentence: str, figures: list[str], equivalents: list[list[tuple[str, float, str]]]
+) -> None:
+    found = find_amounts(sentence, 7)
+    assert [a.raw for a in found] == figures
+    assert [[(e.raw, e.value, e.currency) for e in a.equivalents] for a in found] == equivalents
+    for amount in found:
+        for e in amount.equivalents:
+            assert sentence[e.start - 7 : e.end - 7] == e.raw
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("exports of Rs 1.08 lakh crore", 1.08e12),
+        ("a Rs 5 thousand crore plan", 5e10),
+        ("worth 2 lakh crore rupees", 2e12),
+        ("₹59,350 crore", 5.935e11),
+    ],
+)
+def test_compound_indian_scales_multiply(sentence: str, value: float) -> None:
+    assert find_amounts(sentence)[0].value == pytest.approx(value)
 
 
 def test_offsets_are_document_offsets() -> None:
@@ -60,6 +128,35 @@ def test_metric_and_modality_cues() -> None:
     )
     assert modality_of("Exports are expected to surpass") is Modality.EXPECTED
     assert modality_of("A couple of hundred factories") is Modality.HEDGED
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metrics"),
+    [
+        ("Dixon will hold a 51 per cent stake in the venture", ["stake"]),
+        ("Hisense Group will acquire a 26% stake in Epack Prime", ["stake"]),
+        ("Oppo is in talks to sell a stake of up to 20%", ["stake"]),
+        ("the venture in which the Indian company holds 51%", ["stake"]),
+        ("Dixon will own 60% of the venture", ["stake"]),
+        ("the parent would retain the remaining 60 per cent", ["stake"]),
+        ("the promoters' shareholding is now 45%", ["stake"]),
+        # the rest of a stake, with or without a cue of its own
+        ("Dixon will own 60% of the venture and HKC the remaining 40%", ["stake", "stake"]),
+        ("A will hold a 55 per cent stake in the venture and B 45%", ["stake", "stake"]),
+        # a cue beside another number belongs to that number
+        ("Dixon, which holds 51% of the JV, saw revenue rise 20%", ["stake", "growth_rate"]),
+        ("sales rose 20% and the remaining 30% came from exports", ["growth_rate"] * 2),
+        # "wholly owned" describes a firm, not the number near it
+        ("Padget, a wholly owned subsidiary of Dixon, grew revenue 40%", ["growth_rate"]),
+        ("Oppo had a 12% share of India's smartphone shipments", ["growth_rate"]),
+        ("is now expanding its capacity by 50%", ["capacity_change"]),
+        # a stake's price is money, not a stake
+        ("Oppo plans to sell a stake for $2.5 billion", ["other"]),
+    ],
+)
+def test_stakes_are_their_own_metric(sentence: str, metrics: list[str]) -> None:
+    found = find_amounts(sentence, 5)
+    assert [metric_for(a, sentence, found, 5).value for a in found] == metrics
 
 
 def test_quotes_curly_and_straight_but_not_apostrophes() -> None:
