@@ -44,6 +44,15 @@ def main_article(text: str, enabled: bool) -> MainArticle:
     return MainArticle((Paragraph(start, len(text.rstrip())),))
 
 
+def _latency(stats: Usage, started: float) -> float:
+    """The document's wall-clock time if a model answered it now; 0.0 if every answer was
+    replayed (or it asked none), like its cost: a replay's timing is the machine's, so leaving
+    it out makes a replayed run the same bytes on any engine and at any concurrency."""
+    if stats.calls == stats.cache_hits:
+        return 0.0
+    return round(time.perf_counter() - started, 3)
+
+
 @dataclass
 class Pipeline:
     config: RunConfig
@@ -96,7 +105,7 @@ class Pipeline:
             text=doc.reduced_text,
             text_sha256=doc.reduced_sha256,
             usage=stats.model_copy(),
-            latency_s=round(time.perf_counter() - started, 3),
+            latency_s=_latency(stats, started),
             provider=self.provider.name,
             model=str(identity.get("model", "")),
             strategy=self.strategy.name,
@@ -128,6 +137,8 @@ class Pipeline:
         except (TransportError, CacheMissError, CacheError, DocumentTooLong) as exc:
             line = self._line(doc, stats, started)
             line.error = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, TransportError):  # it waited on a model, though none answered
+                line.latency_s = round(time.perf_counter() - started, 3)
         except Exception as exc:  # failure isolation: one document never stops a batch
             line = self._line(doc, stats, started)
             line.error = f"internal error {type(exc).__name__}: {exc}"

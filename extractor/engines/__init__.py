@@ -5,14 +5,20 @@ each holding one `Pipeline` and running a bounded number of documents at once, a
 that receives each finished `PredictionLine` and hands it to `extractor.batch`'s crash-safe
 writer, resume and manifest. So the output lines are the same whichever engine ran.
 
-An engine yields lines (in completion order locally, in input order from Ray) and stops
-starting documents once `stop` is set (a spent budget); a document already started finishes.
+An engine yields lines in input order and stops starting documents once `stop` is set (a spent
+budget); a document already started finishes. Input order makes the output file the same bytes
+whichever engine ran a replayed run, at any concurrency (a line's only wall-clock field is 0.0
+for a replayed document, see `Pipeline`). The local engine gets it from `InputOrder`: a
+document finished ahead of an earlier one waits in memory, and no document is started more than
+`REORDER_FACTOR` x in-flight positions past the first unwritten one, so that wait stays
+bounded. A kill loses the waiting lines with the ones in flight; with the cache on their
+answers are recorded, so `--resume` replays them without paying again.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol
@@ -21,6 +27,11 @@ from extractor.config import RunConfig
 from extractor.documents import Document
 from extractor.pipeline import Pipeline
 from extractor_schemas.prediction import PredictionLine
+
+# How many in-flight counts ahead of the first unwritten document one may start. Measured
+# (bench/engines_bench.py workers): at 4, one loop's ratio to the ideal did not move; a slow
+# document holds up the start of others only once 3 x in-flight later ones have finished.
+REORDER_FACTOR = 4
 
 
 class EngineError(RuntimeError):
@@ -48,7 +59,7 @@ class Engine(Protocol):
     def lines(
         self, documents: list[Document], stop: asyncio.Event
     ) -> AsyncGenerator[PredictionLine, None]:
-        """Each document's line as it is ready; those not started when `stop` is set are
+        """Each document's line, in input order; those not started when `stop` is set are
         not yielded (they stay to do)."""
         ...
 
@@ -73,6 +84,42 @@ class DocumentRunner:
                 return await self.pipeline.extract(doc)
             except Exception as exc:  # extract isolates failures; this is the last guard
                 return error_line(doc, f"internal error {type(exc).__name__}: {exc}")
+
+
+class InputOrder:
+    """Finished lines released in input order, with a bounded number held back.
+
+    Positions are the documents' places in the run's list (ids are unique within a run). A
+    document may start only within `window` positions of the first line not yet released, so
+    at most `window` minus the in-flight count finished lines wait in memory.
+    """
+
+    def __init__(self, documents: Sequence[Document], in_flight: int) -> None:
+        self.position = {doc.id: n for n, doc in enumerate(documents)}
+        self.window = max(1, in_flight) * REORDER_FACTOR
+        self.head = 0  # the first position not yet released
+        self._held: dict[int, PredictionLine | None] = {}
+
+    def admits(self, position: int) -> bool:
+        """Whether the document at `position` may start now."""
+        return position < self.head + self.window
+
+    def put(self, position: int, line: PredictionLine | None) -> list[PredictionLine]:
+        """Records one finished position (None: it was never started) and returns the lines
+        now releasable, in input order."""
+        self._held[position] = line
+        released = []
+        while self.head in self._held:
+            held = self._held.pop(self.head)
+            self.head += 1
+            if held is not None:
+                released.append(held)
+        return released
+
+    @property
+    def waiting(self) -> int:
+        """Finished lines held back behind an earlier document."""
+        return len(self._held)
 
 
 def error_line(doc: Document, message: str) -> PredictionLine:

@@ -8,8 +8,9 @@ the pipeline ~3 ms a document. With `workers` K > 1, K spawned processes each bu
 own loop; this process only dispatches documents and writes the lines they send back.
 
 Dispatch is by free slot (a worker gets a document when it has fewer than its share in flight),
-so a slow document never holds up another worker. A worker that dies fails only the documents
-it held, each with an error line; none is lost.
+so a slow document holds up no other worker until the reorder window is used up (lines are
+written in input order; see `extractor.engines.InputOrder`). A worker that dies fails only the
+documents it held, each with an error line; none is lost.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from types import TracebackType
 
 from extractor.config import RunConfig
 from extractor.documents import Document
-from extractor.engines import DocumentRunner, EngineError, error_line, portable_config
+from extractor.engines import (
+    DocumentRunner,
+    EngineError,
+    InputOrder,
+    error_line,
+    portable_config,
+)
 from extractor.pipeline import Pipeline
 from extractor.providers.base import RoundProvider
 from extractor_schemas.prediction import PredictionLine
@@ -108,29 +115,31 @@ class LocalEngine:
 async def in_process(
     runner: DocumentRunner, documents: list[Document], stop: asyncio.Event
 ) -> AsyncGenerator[PredictionLine, None]:
-    """Lines in completion order, with at most `runner.limit` documents started at a time
-    (tasks are made as slots free, not one per document up front)."""
+    """Lines in input order, with at most `runner.limit` documents started at a time (tasks
+    are made as slots free, not one per document up front) and none started beyond the
+    reorder window."""
     finished: asyncio.Queue[asyncio.Task[PredictionLine | None]] = asyncio.Queue()
-    running: set[asyncio.Task[PredictionLine | None]] = set()
-    todo = iter(documents)
+    running: dict[asyncio.Task[PredictionLine | None], int] = {}
+    order = InputOrder(documents, runner.limit)
+    started = 0
 
     def fill() -> None:
-        while len(running) < runner.limit and not stop.is_set():
-            doc = next(todo, None)
-            if doc is None:
+        nonlocal started
+        while len(running) < runner.limit and started < len(documents) and not stop.is_set():
+            if not order.admits(started):
                 return
-            task = asyncio.ensure_future(runner.run(doc, stop))
-            running.add(task)
+            task = asyncio.ensure_future(runner.run(documents[started], stop))
+            running[task] = started
+            started += 1
             task.add_done_callback(finished.put_nowait)
 
     try:
         fill()
         while running:
             task = await finished.get()
-            running.discard(task)
-            line = task.result()
+            released = order.put(running.pop(task), task.result())
             fill()
-            if line is not None:
+            for line in released:
                 yield line
     finally:
         for task in running:
@@ -238,15 +247,17 @@ class _WorkerPool:
     async def run(
         self, documents: list[Document], stop: asyncio.Event
     ) -> AsyncGenerator[PredictionLine, None]:
-        """Lines as workers send them; a dead worker's documents become error lines."""
+        """Lines in input order as workers send them; a dead worker's documents become error
+        lines. A document is sent only within the reorder window."""
         loop = asyncio.get_running_loop()
         ready: asyncio.Queue[PredictionLine] = asyncio.Queue()
+        order = InputOrder(documents, self.limit * len(self.workers))
         pending = deque(documents)
         outstanding = 0
 
         def dispatch() -> None:
             nonlocal outstanding
-            while pending and not stop.is_set():
+            while pending and not stop.is_set() and order.admits(order.position[pending[0].id]):
                 alive = [w for w in self.workers if w.alive and len(w.held) < self.limit]
                 if not alive:
                     break
@@ -291,7 +302,10 @@ class _WorkerPool:
             while outstanding:
                 line = await ready.get()
                 outstanding -= 1
-                yield line
+                released = order.put(order.position[line.id], line)
+                dispatch()  # the window moved on
+                for done in released:
+                    yield done
         finally:
             for worker in self.workers:
                 if worker.alive:
