@@ -11,14 +11,16 @@ import json
 from pathlib import Path
 
 import pytest
-from support.corpus import documents
+from support.corpus import RETRY_TOML, documents, write_jsonl
 from support.fake_openai import FakeOpenAI, FakeSettings, serve_fake
+from support.procs import kill9, start_cli, stop, wait_until
 
 from extractor.batch import PREDICTIONS, Summary, read_predictions, run_batch
 from extractor.config import RunConfig
 from extractor.documents import Document
 from extractor.pipeline import Pipeline
 from extractor.providers.base import ProviderConfigError
+from extractor_schemas.prediction import PredictionLine
 
 pytestmark = pytest.mark.server
 DOCS = 12
@@ -110,6 +112,78 @@ def test_a_killed_run_collects_its_submitted_batch_instead_of_paying_again(
     first = next(iter(fake.batches.jobs.values()))
     assert first["request_counts"]["completed"] == first["request_counts"]["total"] == DOCS
     assert not list((cache / "batches").glob("*.json"))  # collected, then forgotten
+
+
+def _submitted_keys(fake: FakeOpenAI, batch_id: str) -> set[str]:
+    raw = fake.batches.files[fake.batches.jobs[batch_id]["input_file_id"]].decode()
+    return {json.loads(line)["custom_id"] for line in raw.splitlines()}
+
+
+def _batch_cli(tmp_path: Path, url: str) -> list[str]:
+    """`extractor extract --provider openai-batch` as a user types it (prices and a fast poll
+    in the configuration file)."""
+    config = tmp_path / "batch.toml"
+    config.write_text(
+        RETRY_TOML
+        + "\n[batch]\npoll_s = 0.05\n\n[cost]\n"
+        + "".join(f"{name} = {price}\n" for name, price in PRICES.items()),
+        encoding="utf-8",
+    )
+    inputs = write_jsonl(tmp_path / "docs.jsonl", documents(DOCS))
+    return [
+        "extract",
+        str(inputs),
+        *("--provider", "openai-batch", "--model", "fake", "--base-url", url),
+        *("--config", str(config), "--cache", "auto", "--cache-dir", str(tmp_path / "cache")),
+        *("--out", str(tmp_path / "out"), "--quiet"),
+    ]
+
+
+def test_kill9_after_submitting_resumes_from_that_batch_id(tmp_path: Path) -> None:
+    """A real process killed while its batch runs at the provider: the restarted run polls
+    that batch (no second submission of its requests), pays for nothing twice, and writes
+    every document once."""
+    state_dir, predictions = tmp_path / "cache" / "batches", tmp_path / "out" / PREDICTIONS
+    with serve_fake(FakeSettings(batch_hold=True)) as (fake, url):
+        args = _batch_cli(tmp_path, url)
+        first = start_cli(args, tmp_path / "first.log")
+        try:
+            wait_until(lambda: any(state_dir.glob("*.json")), timeout=60)
+            wait_until(lambda: sum(job["polls"] for job in fake.batches.jobs.values()) >= 2)
+        finally:
+            kill9(first)  # the batch is submitted, written down and being polled
+        assert first.returncode == -9
+        assert list(fake.batches.jobs) == ["batch_1"] and not fake.batches.answered
+        assert [path.stem for path in state_dir.glob("*.json")] == ["batch_1"]
+        round_one, polls_at_kill = (
+            _submitted_keys(fake, "batch_1"),
+            fake.batches.jobs["batch_1"]["polls"],
+        )
+        fake.settings.batch_hold = False
+        resumed = start_cli([*args, "--resume"], tmp_path / "second.log")
+        try:
+            code = resumed.wait(timeout=120)
+        finally:
+            stop(resumed)
+        log = (tmp_path / "second.log").read_text(encoding="utf-8")
+        assert code == 0, log
+    assert "batch_1: submitted by an earlier run, collecting it" in log
+    job = fake.batches.jobs["batch_1"]
+    assert job["polls"] > polls_at_kill and job["status"] == "completed"  # polled, not redone
+    for later in list(fake.batches.jobs)[1:]:
+        assert not _submitted_keys(fake, later) & round_one, f"{later} resubmitted round one"
+    _paid_once(fake)
+    raw = predictions.read_bytes().split(b"\n")
+    assert raw.pop() == b""  # the file ends at a whole line
+    lines = [PredictionLine.model_validate_json(line) for line in raw]
+    assert sorted(line.id for line in lines) == sorted(d["id"] for d in documents(DOCS))
+    assert all(line.error is None for line in lines), [line.error for line in lines]
+    # each answer the fake gave went into exactly one call of one line: none was bought twice
+    assert sum(fake.batches.answered.values()) == sum(line.usage.calls for line in lines)
+    assert sum(line.usage.cache_hits for line in lines) == len(
+        round_one
+    )  # collected, then replayed
+    assert not list(state_dir.glob("*.json"))
 
 
 def test_a_request_the_batch_refuses_fails_its_document_alone(tmp_path: Path) -> None:
