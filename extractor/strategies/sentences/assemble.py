@@ -11,15 +11,23 @@ import re
 from collections.abc import Iterable
 
 from extractor.isolate import MainArticle
+from extractor.strategies.sentences.answers import DealAnswer
 from extractor.strategies.sentences.cues import (
     EXPORT_STATUS,
     ORGANIZATION_KINDS,
     PARTNERSHIP_KIND,
-    PARTNERSHIP_STATUS,
     ROLES,
+    brand_first,
     destinations,
+    its_unit,
+    listed_as_peers,
+    negated_relation,
+    parent_of,
+    partnership_status,
     person_title,
     product_categories,
+    states_relation,
+    through,
 )
 from extractor.strategies.sentences.extract import ArticleFindings, SentenceFindings
 from extractor.strategies.sentences.names import core_name, occurs
@@ -121,9 +129,47 @@ def _roles(sentences: list[str], forms: list[str]) -> list[CompanyRole]:
     return [ROLES.first(context) or CompanyRole.OTHER]
 
 
+def _named_in(s: SentenceFindings, resolve: dict[str, str]) -> list[str]:
+    """The sentence's company names, and every other form of the article's companies in it.
+
+    The model lists a sentence's names one call at a time and misses some ("… through its
+    subsidiary Padget Electronics" without Padget); a firm it named elsewhere in the article is
+    still named here, and the relation rules read it.
+    """
+    found = {fold(n) for n in s.companies}
+    others = [form for form in resolve if form not in found and occurs(form, s.text)]
+    return list(dict.fromkeys([*s.companies, *others]))
+
+
+def _parents(findings: ArticleFindings, resolve: dict[str, str]) -> dict[str, str]:
+    """Each unit's parent, by canonical names, from the first sentence that says so.
+
+    "X, a unit of Y", "Y's subsidiary X", "X, owned by Y" (`cues.parent_of`). Forms of one firm
+    ("the local unit of Chinese smartphone maker Oppo" in Oppo Mobiles India's article) are one
+    company, so never its own parent.
+    """
+    parents: dict[str, str] = {}
+    for s in findings.sentences:
+        forms = _named_in(s, resolve)
+        said: list[tuple[str, str]] = []  # (parent form, unit form)
+        for i, a in enumerate(forms):
+            for b in forms[i + 1 :]:
+                a_is_unit = parent_of(s.text, a, b)
+                if a_is_unit is not None:
+                    said.append((b, a) if a_is_unit else (a, b))
+        if (its := its_unit(s.text, forms)) is not None:
+            said.append(its)
+        for parent_form, unit_form in said:
+            parent, unit = resolve[fold(parent_form)], resolve[fold(unit_form)]
+            if parent != unit and parents.get(parent) != unit:
+                parents.setdefault(unit, parent)
+    return parents
+
+
 def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]]:
     groups = _merge_names(n for s in findings.sentences for n in s.companies)
     resolve = _resolver(groups)
+    parents = _parents(findings, resolve)
     companies = []
     for name, aliases in groups.items():
         forms = [name, *aliases]
@@ -135,6 +181,7 @@ def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]
                 aliases=aliases,
                 country=_country(texts, forms),
                 roles=_roles(texts, forms),
+                parent=parents.get(name),
                 evidence=mine[0].text,
             )
         )
@@ -168,14 +215,49 @@ def _person(name: str, sentence: str, resolve: dict[str, str]) -> Person:
     return Person(name=name, title=title, organization=organization, evidence=sentence)
 
 
-def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Partnership]:
+def _parties(
+    deal: DealAnswer, s: SentenceFindings, resolve: dict[str, str], parents: dict[str, str]
+) -> tuple[str, str] | None:
+    """Brand and partner of a sentence's deal answer, by canonical names; None for no relation.
+
+    The grammar decides direction where it says it (`cues.brand_first`), else the model's answer
+    stands. Two members of one list of peers are no relation. Work done "through its subsidiary
+    X" has X as the party (guidelines §6). A unit and its parent are one group, not partners
+    (that is `Company.parent`).
+    """
+    text = s.deal_evidence or s.text
+    brand_form, partner_form = deal.brand, deal.partner
+    if brand_first(text, brand_form, partner_form) is False:
+        brand_form, partner_form = partner_form, brand_form
+    named = _named_in(s, resolve)
+    if listed_as_peers(text, brand_form, partner_form):
+        return None
+    brand, partner = resolve[fold(brand_form)], resolve[fold(partner_form)]
+    units = [resolve[fold(c)] for c in named if through(text, c)]
+    brand, partner = (
+        next((u for u in units if parents.get(u) == party), party) for party in (brand, partner)
+    )
+    if brand == partner or parents.get(brand) == partner or parents.get(partner) == brand:
+        return None
+    return brand, partner
+
+
+def _partnerships(
+    findings: ArticleFindings, resolve: dict[str, str], parents: dict[str, str]
+) -> list[Partnership]:
     seen: dict[tuple[str, str, str], Partnership] = {}
     for s in findings.sentences:
         if s.deal is None:
             continue
-        brand, partner = resolve[fold(s.deal.brand)], resolve[fold(s.deal.partner)]
-        if brand == partner:
+        # A mere mention (no relation word) or a negated relation is no partnership. The stating
+        # sentence decides it and the kind, stage and products; a run-back over the sentence
+        # before (`deal_evidence`) only supplies the parties.
+        if not states_relation(s.text) or negated_relation(s.text):
             continue
+        parties = _parties(s.deal, s, resolve, parents)
+        if parties is None:
+            continue
+        brand, partner = parties
         # Keyed by the kind the record will carry, so two sentences never give the same
         # partnership twice.
         kind = PARTNERSHIP_KIND.first(s.text) or s.deal.kind
@@ -185,7 +267,7 @@ def _partnerships(findings: ArticleFindings, resolve: dict[str, str]) -> list[Pa
                 brand=brand,
                 partner=partner,
                 kind=kind,
-                status=PARTNERSHIP_STATUS.first(s.text) or s.deal.status,
+                status=partnership_status(s.text) or s.deal.status,
                 products=product_categories(s.text),
                 evidence=s.deal_evidence or s.text,
             ),
@@ -280,7 +362,9 @@ def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> Artic
         people=[
             _person(n, s.text, resolve) for n, s in _named(findings, "people", resolve).items()
         ],
-        partnerships=_partnerships(findings, resolve),
+        partnerships=_partnerships(
+            findings, resolve, {c.name: c.parent for c in companies if c.parent}
+        ),
         export_activities=_exports(findings, resolve),
         figures=_figures(findings, resolve),
         programs=_programs(findings, resolve),

@@ -2,8 +2,12 @@
 
 The 270M model answers "in_talks" for nearly every partnership and "planned" for nearly every
 export (measured on the seeds), while the verbs that mark a stage are few and unambiguous.
-A cue found here wins; with no cue the model's answer stands. Every table is a `CueTable`:
-ordered rules, the first matching one decides.
+A cue found here wins; with no cue the model's answer stands. Most tables are a `CueTable`:
+ordered rules, the first matching one decides. A partnership's status is the exception: a
+sentence often holds the words of several stages ("signed … the proposed venture"), so the
+strongest realised stage decides (`partnership_status`). The relation rules (is a relation
+stated, is it negated, which party is the brand, which company is the other's parent) read the
+words between two names, never the names themselves.
 """
 
 from __future__ import annotations
@@ -40,19 +44,6 @@ class CueTable(Generic[T]):
         return [value for pattern, value in self._rules if pattern.search(text)]
 
 
-PARTNERSHIP_STATUS = CueTable[PartnershipStatus](
-    (
-        (r"\b(ended|terminated|exited|pulled out)\b", PartnershipStatus.ENDED),
-        (r"\b(talks|discussions?|negotiat\w+|courting|proposed)\b", PartnershipStatus.IN_TALKS),
-        (r"\b(exploring|considering|looking to)\b", PartnershipStatus.EXPLORING),
-        (r"\b(entered into|inked|signed|agreement|agreed|contract)\b", PartnershipStatus.AGREED),
-        (
-            r"\b(manufactures|manufactured by|assembles|makes|produces|has been associated|"
-            r"already|serves as)\b",
-            PartnershipStatus.OPERATIONAL,
-        ),
-    )
-)
 EXPORT_STATUS = CueTable[ExportStatus](
     (
         (
@@ -73,7 +64,8 @@ EXPORT_STATUS = CueTable[ExportStatus](
 
 PARTNERSHIP_KIND = CueTable[PartnershipKind](
     (
-        (r"\bjoint venture\b", PartnershipKind.JOINT_VENTURE),
+        # "the venture", "the JV": a venture two firms hold together is a joint one.
+        (r"\b(?:joint )?venture\b|\bJV\b", PartnershipKind.JOINT_VENTURE),
         (r"\bcomponent", PartnershipKind.COMPONENT_MANUFACTURING),
         (r"\bdistribut", PartnershipKind.DISTRIBUTION),
         (
@@ -199,3 +191,325 @@ def person_title(sentence: str, name: str) -> tuple[str | None, str | None]:
     if before:
         return before.group("title"), before.group("org")
     return None, None
+
+
+# --- Relations: status, statement, negation, direction, parent ------------------------------
+
+# Words that leave the act after them undone: "has not signed", "yet to sign", "still to be
+# signed", "denied … talks", "neither … nor". Shared by the status cues and the relation rule.
+_NEGATOR = re.compile(
+    r"n['’]t\b|\b(?:not|no|never|neither|nor|without|denied|denies|deny|declined|declines|"
+    r"ruled out|rules out|yet to|still to|to be)\b",
+    re.IGNORECASE,
+)
+# A negation reaches to the end of its clause: a comma, semicolon, colon, dash or a contrasting
+# conjunction starts a new one ("not part of the deal, but makes phones for …").
+_CLAUSE_END = re.compile(r"[,;:.!?—–]|\b(?:but|while|whereas|though|although|however)\b")
+# How many words after a negator it still governs: "not in any discussion with", "no plans to
+# invest in" — a long clause's far end is usually about something else.
+_NEGATION_REACH = 8
+
+
+def _negated_spans(text: str) -> list[tuple[int, int]]:
+    """The character ranges a negator governs: its whole clause, ending at most a few words on.
+
+    The clause's start is included: in "The JV will not take over its distribution" the
+    subject's relation word is denied along with the verb.
+    """
+    ends = [m.end() for m in _CLAUSE_END.finditer(text)]
+    spans = []
+    for negator in _NEGATOR.finditer(text):
+        start = max((e for e in ends if e <= negator.start()), default=0)
+        rest = text[negator.end() :]
+        clause = _CLAUSE_END.search(rest)
+        stop = negator.end() + (clause.start() if clause else len(rest))
+        words = list(re.finditer(r"\S+", text[negator.end() : stop]))
+        if len(words) > _NEGATION_REACH:
+            stop = negator.end() + words[_NEGATION_REACH - 1].end()
+        spans.append((start, stop))
+    return spans
+
+
+def _realised(text: str, match: re.Match[str]) -> bool:
+    """Whether a cue stands outside every negation's scope."""
+    return not any(start <= match.start() < stop for start, stop in _negated_spans(text))
+
+
+# A partnership's stages, strongest first. A sentence often carries words of several stages
+# ("has signed … the proposed venture", "is planning to extend its partnership"), and the
+# strongest realised one is the relation's stage as of the article: a completed act is not
+# undone by a hedge or a proposal beside it. Ended outranks everything, because an end is
+# reported only for a relation that existed; production outranks a signature, which it follows;
+# a signature outranks talks, which it concludes; talks outrank looking around. Extending or
+# expanding a partnership presupposes one that works now, so it is operational, as does naming
+# a firm as another's manufacturing partner ("B's local manufacturing partner P").
+_STATUS_CUES: tuple[tuple[PartnershipStatus, str], ...] = (
+    (
+        PartnershipStatus.ENDED,
+        r"\b(?:ended|terminated|exited|pulled out|scrapped|called off|severed|snapped)\b",
+    ),
+    (
+        PartnershipStatus.OPERATIONAL,
+        r"\b(?:manufactures|assembles|makes|produces|supplies|builds|sources|"
+        r"(?:manufactured|assembled|made|produced|built|supplied) (?:\w+ ){0,3}by|"
+        r"(?:has|have) been (?:making|manufacturing|assembling|producing|supplying|"
+        r"associated|working)|"
+        r"(?:started|begun|began|starts|begins) (?:making|manufacturing|assembling|producing|"
+        r"supplying)|"
+        r"already (?:makes|manufactures|assembles|produces|supplies|sources|include)|"
+        r"customers|serves as|"
+        r"['’]s (?:[\w-]+ ){0,2}(?:manufacturing partner|contract manufacturer)|"
+        r"(?:extend|expand|deepen|widen|strengthen)\w* (?:its|their|the|an?)? ?(?:existing )?"
+        r"(?:partnership|tie-up|alliance|association|relationship|ties))\b",
+    ),
+    (
+        PartnershipStatus.AGREED,
+        r"\b(?:entered into|enters into|inked|signed|signs|agreed|sealed|tied up|ties up|"
+        r"added\s[^.;]{1,80}?\bas|roped in)\b",
+    ),
+    (
+        PartnershipStatus.IN_TALKS,
+        r"\b(?:talks|discussions?|negotiat\w+|courting|proposed|proposal|term sheet)\b",
+    ),
+    (PartnershipStatus.EXPLORING, r"\b(?:exploring|explores|considering|looking to|scouting)\b"),
+)
+_STATUS_PATTERNS = [(status, re.compile(p, re.IGNORECASE)) for status, p in _STATUS_CUES]
+
+
+def partnership_status(text: str) -> PartnershipStatus | None:
+    """The strongest stage a realised cue in the text states; None when no cue is realised.
+
+    A cue inside a negation's scope ("has not signed", "definitive agreements still to be
+    signed") states nothing, so the next stage's cue, or the model's answer, decides.
+    """
+    for status, pattern in _STATUS_PATTERNS:
+        if any(_realised(text, m) for m in pattern.finditer(text)):
+            return status
+    return None
+
+
+# Words that state a working relation between firms (work, a deal, its stages). A sentence
+# naming two firms without one of them is a mere mention (guidelines §6) and is not asked about.
+_RELATION = re.compile(
+    r"\b(?:partner\w*|contract\w*|manufactur\w*|assembl\w*|alliance|deal|agreement|talks|"
+    r"discussions?|negotiat\w+|collaborat\w*|associat\w*|invest\w*|venture|JV|tie-?up|tied up|"
+    r"ties up|suppl(?:y|ies|ied|ying)|sources?|sourcing|customers?|signed|inked|courting|"
+    r"makes?|made|making|produc\w+|builds?|built|distribut\w*|roped in)\b",
+    re.IGNORECASE,
+)
+
+
+def states_relation(text: str) -> bool:
+    """Whether the text states a relation between firms at all (not whether it negates it)."""
+    return _RELATION.search(text) is not None
+
+
+def negated_relation(text: str) -> bool:
+    """Every relation word of the text stands inside a negation's scope.
+
+    "neither A nor B will hold a stake in the other", "has no plans to invest in", "we are not in
+    any discussion with", "will not take over its distribution": no relation is stated, so no
+    partnership. A relation stated outside the scope ("not part of the consortium, but makes
+    phones for …") still stands.
+    """
+    cues = list(_RELATION.finditer(text))
+    return bool(cues) and not any(_realised(text, cue) for cue in cues)
+
+
+def mentions(text: str, name: str) -> list[tuple[int, int]]:
+    """Every span where a name occurs in the text (compared folded, as `find` does)."""
+    spans, at = [], 0
+    while (found := find(text[at:], name)) is not None:
+        spans.append((at + found[0], at + found[1]))
+        at += found[1]
+    return spans
+
+
+_WORK = (
+    r"(?:makes?|making|made|manufactur\w*|assembl\w*|produc\w*|builds?|building|built|"
+    r"supplies|supplying|supplied)"
+)
+_PARTICIPLE = r"(?:made|manufactured|assembled|produced|built|supplied)"
+_WORKER_NOUN = (
+    r"(?:(?:contract )?manufacturers?|manufacturing partners?|suppliers?|assemblers?|vendors?|"
+    r"partners?)"
+)
+# How the grammar between two names says who makes whose goods. Each rule reads the text
+# between the first-named firm and the second and says which of the two is the brand.
+# (pattern over the text between, text after the second name must match, brand is the first?)
+_DIRECTION_RULES: tuple[tuple[str, str, bool], ...] = (
+    # "B, which makes its phones in India through P", "B has so far made its phones … by P"
+    (rf"^[^.;]{{0,40}}\b{_WORK}\s+(?:its|their)\b[^.;]{{0,100}}$", "", True),
+    # "B phones are manufactured by P", "B, whose iPhones are assembled in India by P",
+    # "B phones have been made at the plant of its sister company P"
+    (
+        rf"\b(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?{_PARTICIPLE}\b[^.;]{{0,60}}"
+        r"\b(?:by|of|through|with)\s+(?:[^\s.;]+\s+){0,3}$",
+        "",
+        True,
+    ),
+    # "B's local manufacturing partner P", "B's contract manufacturer P"
+    (rf"^['’]s?\s+(?:[\w-]+\s+){{0,3}}{_WORKER_NOUN},?\s+$", "", True),
+    # "B has added P as a contract manufacturer", "B has signed up P for a manufacturing JV",
+    # "B has tied up with P to make …"
+    (
+        r"\b(?:added|adds|signed up|signs up|roped in|ropes in|tied up with|ties up with|hired|"
+        r"chose|picked|appointed|selected)\s+(?:[^\s.;]+\s+){0,2}$",
+        rf"^[^.;]{{0,80}}?\b(?:as|for|to)\b[^.;]{{0,40}}?{_WORK}",
+        True,
+    ),
+    # "P manufactures smartphones for Chinese firm B", "P will make phones for B"
+    (rf"\b{_WORK}\b[^.;]{{0,60}}\bfor\s+(?:[^\s.;]+\s+){{0,3}}$", "", False),
+    # "P's customers in mobile phones already include B"
+    (r"^['’]s?\s+customers\b[^.;]{0,60}$", "", False),
+)
+_DIRECTION = [
+    (re.compile(between, re.IGNORECASE), re.compile(after, re.IGNORECASE), first_is_brand)
+    for between, after, first_is_brand in _DIRECTION_RULES
+]
+
+
+def _ordered(text: str, a: str, b: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The closest pair of mentions with a named first; None when either is absent."""
+    pairs = [(x, y) for x in mentions(text, a) for y in mentions(text, b) if x[1] <= y[0]]
+    return min(pairs, key=lambda p: p[1][0] - p[0][1]) if pairs else None
+
+
+def brand_first(text: str, first: str, second: str) -> bool | None:
+    """Whether the grammar makes `first` the brand of a relation between the two (None: silent).
+
+    The brand is the firm whose goods are made; the sentence says it by who makes what "for"
+    whom, by a passive "made by", by a firm making "its" goods through another, by a possessive
+    "B's manufacturing partner P", or by a brand taking a maker on ("added P as …").
+    """
+    for x, y, x_is_first in ((first, second, True), (second, first, False)):
+        pair = _ordered(text, x, y)
+        if pair is None:
+            continue
+        between, after = text[pair[0][1] : pair[1][0]], text[pair[1][1] :]
+        for rule, tail, brand_is_x in _DIRECTION:
+            if rule.search(between) and tail.search(after):
+                return brand_is_x == x_is_first
+    return None
+
+
+# A corporate tail the text adds to a name the article also uses bare: "Bhagwati Products Ltd,
+# the manufacturing arm of …" is read as "Bhagwati Products, the manufacturing arm of …".
+_TAIL = r"(?:\s*(?:Pvt|Private|Ltd|Limited|Inc|Corp|Co|LLC|Plc|Group)\.?)*"
+_UNIT = r"(?:(?:wholly|majority|fully)[- ]owned )?(?:[\w-]+ ){0,2}?(?:subsidiary|unit|arm|division)"
+# How the text between two names says the first is the other's unit (True) or its parent (False).
+_PARENT_RULES: tuple[tuple[str, str, bool], ...] = (
+    # "C, a wholly owned subsidiary of P", "C, the Indian unit of Taiwan's P"
+    (rf"^{_TAIL},\s+(?:a|an|the|its)\s+{_UNIT}\s+of\s+(?:[^\s.;,]+\s+){{0,4}}$", "", True),
+    # "C, the P subsidiary that assembles phones"
+    (rf"^{_TAIL},\s+(?:a|an|the)\s+$", rf"^['’]?s?\s+{_UNIT}\b", True),
+    # "C, owned by P", "C, which is majority-owned by P"
+    (
+        rf"^{_TAIL},?\s+(?:which is\s+|that is\s+)?(?:wholly[- ]|majority[- ]|fully[- ])?"
+        r"owned\s+by\s+(?:[^\s.;,]+\s+){0,2}$",
+        "",
+        True,
+    ),
+    # "C's Chinese parent, P"
+    (r"^['’]s?\s+(?:[\w-]+\s+){0,2}parent(?: company| firm)?,?\s+$", "", True),
+    # "P's Indian unit C", "P's smartphone arm, C"
+    (rf"^['’]s?\s+{_UNIT},?\s+$", "", False),
+    # "P, which owns the C brand"
+    (rf"^{_TAIL},?\s+which\s+owns\s+(?:the\s+)?$", "", False),
+)
+_PARENT = [
+    (re.compile(between, re.IGNORECASE), re.compile(after, re.IGNORECASE), first_is_unit)
+    for between, after, first_is_unit in _PARENT_RULES
+]
+# "its subsidiary" reaches back to the firm named before it, but not past a sentence end or
+# further than a clause or two.
+_PARENT_REACH = 120
+
+
+def parent_of(text: str, first: str, second: str) -> bool | None:
+    """Whether the text makes `first` a unit of `second` (True), its parent (False), or neither.
+
+    Read from the words between the two names: "C, a unit of P", "P's subsidiary C", "C, owned
+    by P", "the local unit of P", "C's parent, P", "P, which owns C". A sister company is neither.
+    """
+    for x, y, x_is_first in ((first, second, True), (second, first, False)):
+        pair = _ordered(text, x, y)
+        if pair is None or pair[1][0] - pair[0][1] > _PARENT_REACH:
+            continue
+        between, after = text[pair[0][1] : pair[1][0]], text[pair[1][1] :]
+        for rule, tail, x_is_unit in _PARENT:
+            if rule.search(between) and tail.search(after):
+                return x_is_unit == x_is_first
+    return None
+
+
+_ITS_UNIT = re.compile(rf"\bits\s+{_UNIT},?\s+$", re.IGNORECASE)
+
+
+def its_unit(text: str, names: Sequence[str]) -> tuple[str, str] | None:
+    """(parent, unit) where "its subsidiary C" names a unit of the sentence's first-named firm.
+
+    "P … has entered into a partnership with Q through its subsidiary C": the possessive refers
+    to the sentence's subject, the firm named first, not to the nearest name (Q).
+    """
+    spans = {name: mentions(text, name) for name in names}
+    named = sorted((found[0][0], name) for name, found in spans.items() if found)
+    for unit, found in spans.items():
+        for start, _ in found:
+            if _ITS_UNIT.search(text[:start]):
+                first = next((name for at, name in named if at < start), None)
+                if first is not None and not find(unit, first) and not find(first, unit):
+                    return first, unit
+    return None
+
+
+def through(text: str, name: str) -> bool:
+    """Whether the text says work is done through the named firm ("through its subsidiary X")."""
+    return any(
+        re.search(rf"\bthrough\s+(?:its\s+|their\s+)?(?:{_UNIT}\s+)?$", text[:start], re.I)
+        for start, _ in mentions(text, name)
+    )
+
+
+# A sentence that speaks of a relation without naming its parties refers back to the sentence
+# before: "Both companies have plans to …", "the two firms", "The partnership …", "the venture",
+# "the Chinese smartphone maker inked …".
+_REFERS_BACK = re.compile(
+    r"\b(?:both|the two)\s+(?:companies|firms|partners|sides|groups|parties|brands|makers)\b|"
+    r"\bthe\s+(?:partnership|venture|joint venture|JV|alliance|deal|tie-?up|agreement|pact|"
+    r"collaboration|association|partners)\b|"
+    # A firm described, not named, as the one taking a relation's step: "the Chinese smartphone
+    # maker inked a contract with …" (a bare "the company said" refers to no relation).
+    r"\bthe\s+(?:[\w-]+\s+){1,3}(?:company|firm|maker|manufacturer|brand)\s+"
+    r"(?:(?:has|have|had|also|then)\s+)*(?:inked|signed|entered|agreed|tied|partnered|teamed|"
+    r"roped|added|chose|picked|hired)\b",
+    re.IGNORECASE,
+)
+
+
+def refers_back(text: str) -> bool:
+    """Whether the text names a relation's parties only by reference ("both companies")."""
+    return _REFERS_BACK.search(text) is not None
+
+
+_LIST_ITEM = r"[A-Z][\w&.'’-]*(?:\s+(?:\(\w+\)|[A-Z(][\w&.'’()-]*))*(?:\s*\([^)]*\))?"
+_LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|\band\s+|&\s+)"
+_LIST = re.compile(rf"{_LIST_ITEM}(?:{_LIST_SEP}{_LIST_ITEM})+")
+
+
+def listed_as_peers(text: str, a: str, b: str) -> bool:
+    """Whether a and b are two members of one list of three or more names ("A, B, C and D").
+
+    A list of peers ("brands such as A, B, C and D", "projects proposed by A, B, C and D") names
+    firms side by side; it states no relation between two of its members (guidelines §6).
+    """
+    for found in _LIST.finditer(text):
+        if len(re.split(_LIST_SEP, found.group())) < 3:
+            continue
+        inside = [
+            any(found.start() <= at and end <= found.end() for at, end in mentions(text, name))
+            for name in (a, b)
+        ]
+        if all(inside):
+            return True
+    return False

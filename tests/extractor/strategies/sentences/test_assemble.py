@@ -1,0 +1,246 @@
+"""`assemble` from serialised findings: what the rules make of fixed model answers.
+
+Each case is a small dict form of `ArticleFindings` (sentences with the companies and the deal
+answer the model gave for them), run through `assemble` and checked field by field, so a rule
+change shows exactly which record moved, without a live re-record. Names are invented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractor.chunk import Span
+from extractor.isolate import MainArticle, Paragraph
+from extractor.strategies.sentences.answers import DealAnswer
+from extractor.strategies.sentences.assemble import assemble
+from extractor.strategies.sentences.extract import ArticleFindings, SentenceFindings
+from extractor_schemas import ArticleRecord
+
+Serialised = list[dict[str, Any]]
+
+
+def findings_from(sentences: Serialised) -> tuple[str, ArticleFindings]:
+    """The document (sentences joined by a space) and its findings, spans into it.
+
+    A sentence's "deal" is the model's answer: [brand, partner, kind, status]. "across": true
+    marks a deal asked over this sentence and the one before (its evidence spans both).
+    """
+    document, found = "", []
+    for item in sentences:
+        start = len(document) + (1 if document else 0)
+        document = f"{document} {item['text']}" if document else item["text"]
+        deal = item.get("deal")
+        finding = SentenceFindings(
+            Span(start, len(document)),
+            item["text"],
+            companies=list(item.get("companies", [])),
+            deal=DealAnswer(brand=deal[0], partner=deal[1], kind=deal[2], status=deal[3])
+            if deal
+            else None,
+        )
+        if item.get("across"):
+            finding.deal_evidence = document[found[-1].span.start : len(document)]
+        found.append(finding)
+    return document, ArticleFindings(found, [], [])
+
+
+def run(sentences: Serialised) -> ArticleRecord:
+    document, findings = findings_from(sentences)
+    return assemble("doc", MainArticle((Paragraph(0, len(document)),)), findings)
+
+
+def partnerships(record: ArticleRecord) -> list[tuple[str, str, str, str]]:
+    return [(p.brand, p.partner, p.kind.value, p.status.value) for p in record.partnerships]
+
+
+def parents(record: ArticleRecord) -> dict[str, str]:
+    return {c.name: c.parent for c in record.companies if c.parent}
+
+
+CM = "contract_manufacturing"
+CASES: list[tuple[str, Serialised, list[tuple[str, str, str, str]], dict[str, str]]] = [
+    (
+        "a signed agreement outranks a proposal beside it",
+        [
+            {
+                "text": "Brindle has signed an agreement with Qorvane for the proposed plant.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+            }
+        ],
+        [("Brindle", "Qorvane", CM, "agreed")],
+        {},
+    ),
+    (
+        "extending a partnership is operational",
+        [
+            {
+                "text": "Brindle is planning to extend its partnership with Qorvane.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+            }
+        ],
+        [("Brindle", "Qorvane", CM, "operational")],
+        {},
+    ),
+    (
+        "no cue: the model's status stands",
+        [
+            {
+                "text": "Brindle and Qorvane will work together on tablets.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", "other", "in_talks"],
+            }
+        ],
+        [],
+        {},
+    ),
+    (
+        "a negated relation is no partnership",
+        [
+            {
+                "text": "Qorvane said it has no plans to invest in Brindle.",
+                "companies": ["Qorvane", "Brindle"],
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+            }
+        ],
+        [],
+        {},
+    ),
+    (
+        "two firms without a relation word are a mere mention",
+        [
+            {
+                "text": "Brindle and Qorvane declined to comment.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+            }
+        ],
+        [],
+        {},
+    ),
+    (
+        "two members of a list of peers are no partnership",
+        [
+            {
+                "text": "Brands like Brindle, Qorvane, Tesk and Ulmo are partnering with locals.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+            }
+        ],
+        [],
+        {},
+    ),
+    (
+        "the grammar decides direction over the model",
+        [
+            {
+                "text": "Qorvane also manufactures smartphones for Chinese firm Brindle.",
+                "companies": ["Qorvane", "Brindle"],
+                "deal": ["Qorvane", "Brindle", CM, "in_talks"],
+            }
+        ],
+        [("Brindle", "Qorvane", CM, "operational")],
+        {},
+    ),
+    (
+        "a unit and its parent are not partners; the unit gets its parent",
+        [
+            {
+                "text": "Qorvane Tech, a wholly owned subsidiary of Brindle Group, makes phones.",
+                "companies": ["Qorvane Tech", "Brindle Group"],
+                "deal": ["Brindle Group", "Qorvane Tech", CM, "operational"],
+            },
+            {
+                "text": "Qorvane Tech assembles phones for Ulmo.",
+                "companies": ["Qorvane Tech", "Ulmo"],
+                "deal": ["Qorvane Tech", "Ulmo", CM, "in_talks"],
+            },
+        ],
+        [("Ulmo", "Qorvane Tech", CM, "operational")],
+        {"Qorvane Tech": "Brindle Group"},
+    ),
+    (
+        "work through a subsidiary named elsewhere has the subsidiary as partner",
+        [
+            {
+                "text": "Brindle said it has entered into a partnership with Ulmo through its "
+                "subsidiary Qorvane, which involves assembling smartphones.",
+                "companies": ["Brindle", "Ulmo"],
+                "deal": ["Ulmo", "Brindle", CM, "in_talks"],
+            },
+            {
+                "text": "The deal with Qorvane comes months after Ulmo opened stores.",
+                "companies": ["Qorvane", "Ulmo"],
+            },
+        ],
+        [("Ulmo", "Qorvane", CM, "agreed")],
+        {"Qorvane": "Brindle"},
+    ),
+    (
+        "a run-back deal takes its stage from the stating sentence, its parties from both",
+        [
+            {
+                "text": "Brindle is planning to extend its partnership with Qorvane.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+            },
+            {
+                "text": "Both companies have plans to invest in component manufacturing.",
+                "deal": ["Brindle", "Qorvane", "component_manufacturing", "in_talks"],
+                "across": True,
+            },
+        ],
+        [
+            ("Brindle", "Qorvane", CM, "operational"),
+            ("Brindle", "Qorvane", "component_manufacturing", "in_talks"),
+        ],
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected", "expected_parents"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_assemble_relations(
+    sentences: Serialised,
+    expected: list[tuple[str, str, str, str]],
+    expected_parents: dict[str, str],
+) -> None:
+    record = run(sentences)
+    assert partnerships(record) == expected
+    assert parents(record) == expected_parents
+
+
+def test_a_partnership_keeps_its_fields_and_evidence() -> None:
+    """Field by field: stage and products from the stating sentence, evidence over both."""
+    record = run(
+        [
+            {
+                "text": "Brindle is courting Qorvane.",
+                "companies": ["Brindle", "Qorvane"],
+            },
+            {
+                "text": "The two firms are in talks over a plant for smartphones and TVs.",
+                "deal": ["Brindle", "Qorvane", CM, "agreed"],
+                "across": True,
+            },
+        ]
+    )
+    [found] = record.partnerships
+    assert found.model_dump(mode="json", exclude={"span", "grounding"}) == {
+        "brand": "Brindle",
+        "partner": "Qorvane",
+        "kind": CM,
+        "status": "in_talks",
+        "products": ["smartphones", "televisions"],
+        "facility_location": None,
+        "export_markets": [],
+        "evidence": "Brindle is courting Qorvane. The two firms are in talks over a plant for "
+        "smartphones and TVs.",
+    }
