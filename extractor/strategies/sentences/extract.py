@@ -26,6 +26,7 @@ from extractor.strategies.sentences.answers import (
     names_model,
     speaker_model,
 )
+from extractor.strategies.sentences.cues import refers_back, states_relation
 from extractor.strategies.sentences.names import (
     company_problem,
     full_program_name,
@@ -161,7 +162,9 @@ class SentenceReader:
             if _CUES[task].search(found.text):
                 setattr(found, task, await self._names(task, found))
         if len(set(found.companies)) >= 2:
-            found.deal = await self._choice("partnership", deal_model(found.companies), found)
+            # Two firms named without a relation word are a mere mention (guidelines §6).
+            if states_relation(found.text):
+                found.deal = await self._choice("partnership", deal_model(found.companies), found)
         elif context is not None:
             await self._deal_across(document, found, context)
         if found.companies and _CUES["export"].search(found.text):
@@ -175,11 +178,17 @@ class SentenceReader:
     ) -> None:
         """ "Both companies have plans to invest…": the parties are named in the sentence before.
 
-        Asked only when this sentence speaks of a deal and the two sentences together name two
-        companies; the question and the evidence then cover both sentences.
+        Asked only when this sentence speaks of a deal, refers back to its parties ("both
+        companies", "the venture") and the two sentences together name two companies; the
+        question and the evidence then cover both sentences. A sentence that merely follows one
+        naming two firms is not about them: asking it gave a relation to any adjacent pair.
         """
         names = list(dict.fromkeys(context.companies + found.companies))
-        if len(names) < 2 or not _CUES["partnership"].search(found.text):
+        if (
+            len(names) < 2
+            or not _CUES["partnership"].search(found.text)
+            or not refers_back(found.text)
+        ):
             return
         joined = SentenceFindings(
             Span(context.span.start, found.span.end), document[context.span.start : found.span.end]

@@ -1,0 +1,100 @@
+"""The sentence reader: which questions it asks the model, with a fake caller answering.
+
+The fake answers as a model would (fixed names per sentence, a deal among the names it may
+choose); the reader under test decides which questions are asked and over which text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TypeVar
+
+import pytest
+from pydantic import BaseModel
+
+from extractor.chunk import chunk
+from extractor.chunk import sentences as sentences_of
+from extractor.config import RunConfig
+from extractor.isolate import MainArticle, Paragraph
+from extractor.strategies.sentences.extract import SentenceReader, read_article
+
+T = TypeVar("T", bound=BaseModel)
+
+
+# --- The relation question across two sentences (issue 10, helper C) ----------------------------
+
+
+class _RelationPrompts:
+    """Each prompt is its task and the text asked about, so the fake can answer by them."""
+
+    id = "relations"
+
+    def render(self, task: str, sentence: str) -> str:
+        return f"{task}\n{sentence}"
+
+
+class _RelationCaller:
+    """A fake model: the companies a sentence names (fixed per sentence), and a deal between the
+    first two names it may choose from. The code under test decides what is asked."""
+
+    def __init__(self, names: dict[str, list[str]]) -> None:
+        self.names = names
+        self.config = RunConfig()
+        self.asked: list[tuple[str, str]] = []
+
+    async def ask(self, response_model: type[T], prompt: str) -> T:
+        task, text = prompt.split("\n", 1)
+        self.asked.append((task, text))
+        if task == "companies":
+            # A sentence naming no firm gets an invented name, which the reader drops.
+            return response_model.model_validate({"names": self.names.get(text, ["Nobody"])})
+        choices = response_model.model_json_schema()["properties"]["brand"]["enum"]
+        return response_model.model_validate(
+            {
+                "brand": choices[0],
+                "partner": choices[1],
+                "kind": "contract_manufacturing",
+                "status": "in_talks",
+            }
+        )
+
+
+def _partnership_questions(sentences: list[str], names: dict[str, list[str]]) -> list[str]:
+    text = " ".join(sentences)
+    caller = _RelationCaller(names)
+    reader = SentenceReader(caller, _RelationPrompts())  # type: ignore[arg-type]
+    main = MainArticle((Paragraph(0, len(text)),))
+    chunks = chunk(sentences_of(text, main.paragraphs), 0)
+    asyncio.run(read_article(reader, text, chunks, (0, len(text))))
+    return [asked for task, asked in caller.asked if task == "partnership"]
+
+
+_FIRST = "Brindle has signed a manufacturing deal with Qorvane."
+_NAMES = {
+    _FIRST: ["Brindle", "Qorvane"],
+    "Brindle and Qorvane met officials.": ["Brindle", "Qorvane"],
+}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # The later sentence refers back to the parties: asked over both sentences.
+        (
+            [_FIRST, "Both companies will invest in component manufacturing."],
+            [_FIRST, f"{_FIRST} Both companies will invest in component manufacturing."],
+        ),
+        (
+            ["Brindle and Qorvane met officials.", "The venture will invest ₹100 crore."],
+            ["Brindle and Qorvane met officials. The venture will invest ₹100 crore."],
+        ),
+        # Merely adjacent: a relation word, but no reference back to the parties.
+        ([_FIRST, "Exports of manufactured phones rose."], [_FIRST]),
+        # Two firms named without a relation word: not asked at all.
+        (["Brindle and Qorvane met officials.", "Revenue rose."], []),
+    ],
+)
+def test_a_relation_is_asked_across_two_sentences_only_when_the_second_refers_back(
+    sentences: list[str], expected: list[str]
+) -> None:
+    assert _partnership_questions(sentences, _NAMES) == expected
