@@ -245,7 +245,10 @@ def _parties(
 def _partnerships(
     findings: ArticleFindings, resolve: dict[str, str], parents: dict[str, str]
 ) -> list[Partnership]:
-    seen: dict[tuple[str, str, str], Partnership] = {}
+    # One record per pair of firms and kind: a restatement with the parties the other way round
+    # is the same relation (the model's direction varies where the grammar is silent), and the
+    # first statement keeps it.
+    seen: dict[tuple[frozenset[str], str], Partnership] = {}
     for s in findings.sentences:
         if s.deal is None:
             continue
@@ -262,7 +265,7 @@ def _partnerships(
         # partnership twice.
         kind = PARTNERSHIP_KIND.first(s.text) or s.deal.kind
         seen.setdefault(
-            (brand, partner, kind.value),
+            (frozenset((brand, partner)), kind.value),
             Partnership(
                 brand=brand,
                 partner=partner,

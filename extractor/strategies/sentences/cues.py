@@ -317,11 +317,16 @@ def negated_relation(text: str) -> bool:
 
 
 def mentions(text: str, name: str) -> list[tuple[int, int]]:
-    """Every span where a name occurs in the text (compared folded, as `find` does)."""
+    """Every span where a name occurs in the text as whole words (compared folded, as `find`).
+
+    "Appliances" is not mentioned inside "Electroappliances".
+    """
     spans, at = [], 0
     while (found := find(text[at:], name)) is not None:
-        spans.append((at + found[0], at + found[1]))
-        at += found[1]
+        start, end = at + found[0], at + found[1]
+        if not (text[start - 1 : start].isalnum() or text[end : end + 1].isalnum()):
+            spans.append((start, end))
+        at = start + 1
     return spans
 
 

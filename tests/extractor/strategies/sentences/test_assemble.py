@@ -180,6 +180,23 @@ CASES: list[tuple[str, Serialised, list[tuple[str, str, str, str]], dict[str, st
         {"Qorvane": "Brindle"},
     ),
     (
+        "a restatement with the parties the other way round is the same record",
+        [
+            {
+                "text": "Brindle will hold 70% of the venture and Qorvane the rest.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+            },
+            {
+                "text": "The venture will supply camera modules.",
+                "deal": ["Qorvane", "Brindle", "joint_venture", "in_talks"],
+                "across": True,
+            },
+        ],
+        [("Brindle", "Qorvane", "joint_venture", "in_talks")],
+        {},
+    ),
+    (
         "a run-back deal takes its stage from the stating sentence, its parties from both",
         [
             {

@@ -10,6 +10,7 @@ from extractor.strategies.sentences.cues import (
     brand_first,
     its_unit,
     listed_as_peers,
+    mentions,
     negated_relation,
     parent_of,
     partnership_status,
@@ -315,3 +316,15 @@ def test_listed_as_peers(sentence: str, a: str, b: str, expected: bool) -> None:
 )
 def test_refers_back(sentence: str, expected: bool) -> None:
     assert refers_back(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Qorvane Electroappliances, a unit of Appliances Co.", "Appliances", [(37, 47)]),
+        ("Brindle and Brindle’s unit", "Brindle", [(0, 7), (12, 19)]),
+        ("Brindletech grew.", "Brindle", []),
+    ],
+)
+def test_mentions_are_whole_words(text: str, name: str, expected: list[tuple[int, int]]) -> None:
+    assert mentions(text, name) == expected
