@@ -252,6 +252,8 @@ _STATUS_CUES: tuple[tuple[PartnershipStatus, str], ...] = (
         PartnershipStatus.OPERATIONAL,
         r"\b(?:manufactures|assembles|makes|produces|supplies|builds|sources|"
         r"(?:manufactured|assembled|made|produced|built|supplied) (?:\w+ ){0,3}by|"
+        r"(?:is|are|has been|have been) (?:\w+ )?(?:manufactured|assembled|made|produced|built)|"
+        r"(?:has|have) (?:\w+ ){0,2}?(?:manufactured|assembled|made|produced|built|supplied)|"
         r"(?:has|have) been (?:making|manufacturing|assembling|producing|supplying|"
         r"associated|working)|"
         r"(?:started|begun|began|starts|begins) (?:making|manufacturing|assembling|producing|"

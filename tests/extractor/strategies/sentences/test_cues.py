@@ -77,6 +77,9 @@ def test_title_search_is_linear_on_a_run_of_capitalised_words() -> None:
         ("Qorvane has been making panels with Brindle since 2021.", "operational"),
         ("Qorvane has started assembling phones for Brindle.", "operational"),
         ("Brindle phones are manufactured by Qorvane.", "operational"),
+        ("Brindle has so far made its phones at a plant run by Qorvane.", "operational"),
+        ("Brindle phones sold here are made at the plant of Qorvane.", "operational"),
+        ("Brindle phones will be made at the plant of Qorvane.", None),
         ("Qorvane's customers already include Brindle.", "operational"),
         ("Priya Nair, head of Brindle's manufacturing partner Qorvane, said so.", "operational"),
         # Ended outranks everything.
