@@ -53,6 +53,8 @@ def test_worker_processes_write_the_lines_of_the_in_process_loop(tmp_path: Path)
     assert _without_timing(tmp_path / "two" / PREDICTIONS) == _without_timing(
         tmp_path / "one" / PREDICTIONS
     )
+    ids = [line.id for line in read_predictions(tmp_path / "two" / PREDICTIONS)]
+    assert ids == [d.id for d in _docs()]  # written in input order, whichever worker finished
     manifest = json.loads((tmp_path / "two" / "manifest.json").read_text())
     assert manifest["engine"] == {"kind": "local", "workers": 2, "in_flight": 6}
 
