@@ -291,16 +291,29 @@ def _clause_around(amount: Amount, sentence: str, offset: int, others: Sequence[
     )
 
 
+# A percentage that is what is bought or sold ("in talks to sell up to 20%") is a share of the
+# firm; one compared ("sells 30% more phones") is a change.
+_TRADED = re.compile(
+    r"\b(sell|sells|selling|sold|buy|buys|buying|bought|acquire[sd]?|acquiring|divest\w*)\s+"
+    r"(?:(?:up to|about|around|nearly|almost|another|a further|an additional)\s+)?$",
+    re.IGNORECASE,
+)
+_COMPARED = re.compile(r"\s*(more|less|fewer|higher|lower|than)\b", re.IGNORECASE)
 # "… a 51 per cent stake and Vivo India the remaining 49%": the rest of a stake is a stake.
 _REST = re.compile(r"\b(remaining|rest|balance)\b[^%\d]{0,12}$", re.IGNORECASE)
 
 
 def _is_stake(amount: Amount, sentence: str, others: Sequence[Amount], offset: int) -> bool:
+    """A percentage owned or traded: a stake word in its clause, the object of a sale or
+    purchase, or the rest ("the remaining 49%") of a stake the sentence gave before."""
     if amount.unit is not FigureUnit.PERCENT:
         return False
     if _STAKE.search(_clause_around(amount, sentence, offset, others)):
         return True
     before = sentence[max(0, amount.start - offset - 30) : amount.start - offset]
+    after = sentence[amount.end - offset :]
+    if _TRADED.search(before) and not _COMPARED.match(after):
+        return True
     earlier = [a for a in others if a.end <= amount.start and a.unit is FigureUnit.PERCENT]
     return _REST.search(before) is not None and any(
         _STAKE.search(_clause_around(a, sentence, offset, others)) for a in earlier

@@ -140,6 +140,11 @@ def test_metric_and_modality_cues() -> None:
         ("Dixon will own 60% of the venture", ["stake"]),
         ("the parent would retain the remaining 60 per cent", ["stake"]),
         ("the promoters' shareholding is now 45%", ["stake"]),
+        # what is bought or sold is a share of the firm
+        ("while Oppo India is in talks to sell up to 20%", ["stake"]),
+        ("the fund bought another 5% last week", ["stake"]),
+        ("The US was the largest destination, taking 44% of the total", ["growth_rate"]),
+        ("the firm sells 30% more phones than last year", ["growth_rate"]),
         # the rest of a stake, with or without a cue of its own
         ("Dixon will own 60% of the venture and HKC the remaining 40%", ["stake", "stake"]),
         ("A will hold a 55 per cent stake in the venture and B 45%", ["stake", "stake"]),
