@@ -161,7 +161,7 @@ class RayEngine:
             fn_constructor_kwargs={"config_json": config, "limit": per_actor},
             batch_size=batch,
             batch_format="numpy",
-            concurrency=self.settings.actors,
+            compute=ray.data.ActorPoolStrategy(size=self.settings.actors),
             num_cpus=self.settings.actor_cpus,
         )
 
