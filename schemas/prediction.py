@@ -74,7 +74,13 @@ class PredictionLine(BaseModel, Generic[R]):
     record: R | None = None
     rejected: list[RejectedItem] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
-    latency_s: float = 0.0
+    latency_s: float = Field(
+        default=0.0,
+        description=(
+            "Wall-clock seconds the document took when it waited on a model; 0.0 when every "
+            "answer was replayed, so a replayed run's lines are the same on any machine."
+        ),
+    )
     provider: str = ""
     model: str = ""
     strategy: str = Field(default="", description="How the article was read, e.g. 'document'.")
