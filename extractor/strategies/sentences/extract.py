@@ -26,6 +26,7 @@ from extractor.strategies.sentences.answers import (
     names_model,
     speaker_model,
 )
+from extractor.strategies.sentences.candidates import candidates
 from extractor.strategies.sentences.cues import refers_back, states_relation
 from extractor.strategies.sentences.names import (
     company_problem,
@@ -34,6 +35,7 @@ from extractor.strategies.sentences.names import (
     organization_problem,
     person_problem,
     program_problem,
+    snap,
     split_conjunction,
 )
 from extractor.strategies.sentences.preextract import Amount, QuoteSpan, find_amounts, find_quotes
@@ -118,13 +120,21 @@ class SentenceReader:
         names = answer.names
         if task == "companies":
             names = [part for n in names for part in split_conjunction(n)]
-        for name in dict.fromkeys(names):
+        for name in dict.fromkeys(self._as_written(n, found.text) for n in names):
             problem = self._problem(task, name, found.text, taken)
             if problem:
                 found.dropped.append((task, name, problem))
             else:
                 kept.append(full_program_name(name, found.text) if task == "programs" else name)
         return kept
+
+    @staticmethod
+    def _as_written(name: str, sentence: str) -> str:
+        """The sentence's own span for a name the model copied slightly wrong (`names.snap`);
+        a name it copied right, or one matching no span, is left for `_problem` to judge."""
+        if occurs(name, sentence):
+            return name
+        return snap(name, candidates(sentence)) or name
 
     @staticmethod
     def _problem(task: str, name: str, sentence: str, taken: set[str]) -> str | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import OSA
+
 from extractor_schemas.text import CORPORATE_SUFFIXES, find, fold, is_corporate_suffix
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "person_problem",
     "program_problem",
     "program_tail",
+    "snap",
     "split_conjunction",
 ]
 
@@ -149,3 +152,63 @@ def full_program_name(name: str, sentence: str) -> str:
         return name
     start = at - 1 if at > 0 and sentence[at - 1] in "‘'\"“" else at
     return sentence[start : end + match.end()]
+
+
+# One typing slip (a doubled, dropped or wrong letter, or two letters swapped) per this many
+# letters of the name is still a copy of it; more is another name.
+_LETTERS_PER_SLIP = 6
+_INITIALS = re.compile(r"^(?:[A-Z](?:\.\s*|\s+))+")
+
+
+def _without_suffixes(folded: str) -> str:
+    words = folded.split()
+    while len(words) > 1 and is_corporate_suffix(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def _same_person(name: str, candidate: str) -> bool:
+    """ "A.Lall", "A. B. Lall" or "Atul Lall" for "Atul B Lall": the same surname after the
+    initials of the first names, or after the first name with a middle initial left out."""
+    words = candidate.split()
+    if len(words) < 2:
+        return False
+    given = name.split()
+    if len(given) >= 2 and fold(given[0]) == fold(words[0]) and fold(given[-1]) == fold(words[-1]):
+        return all(len(w.strip(".")) == 1 for w in words[1:-1]) and len(given) < len(words)
+    initials = _INITIALS.match(name)
+    if initials is None:
+        return False
+    letters = [ch for ch in initials.group() if ch.isalpha()]
+    surname = name[initials.end() :].strip()
+    return (
+        fold(surname) == fold(words[-1])
+        and len(letters) <= len(words) - 1
+        and all(fold(ch) == fold(w[:1]) for ch, w in zip(letters, words, strict=False))
+    )
+
+
+def snap(name: str, candidates: list[str]) -> str | None:
+    """The one span of the sentence the model meant by a name it did not copy exactly, if any.
+
+    A 270M model's copy of a name is often slightly wrong: a legal form the text does not write
+    ("Dixon Corp" for "Dixon"), initials run into the surname ("A.Lall" for "Atul B Lall"), or a
+    typing slip. The answer is replaced by the candidate it is a copy of, so what is kept is the
+    text's own span; with no candidate close enough, or two equally close, it is not kept.
+    """
+    folded = fold(name)
+    bare = _without_suffixes(folded)
+    exact = [c for c in candidates if bare in (fold(c), _without_suffixes(fold(c)))]
+    if exact:
+        return exact[0] if len(set(exact)) == 1 else None
+    by_initials = [c for c in candidates if _same_person(name, c)]
+    if len(by_initials) == 1:
+        return by_initials[0]
+    allowed = max(1, len(bare) // _LETTERS_PER_SLIP)
+    scored = sorted(
+        (OSA.distance(bare, _without_suffixes(fold(c))), c)
+        for c in candidates
+        if abs(len(c) - len(name)) <= allowed + 12
+    )
+    close = [c for d, c in scored if d <= allowed and d == scored[0][0]]
+    return close[0] if len(close) == 1 else None

@@ -48,6 +48,8 @@ class _RelationCaller:
         if task == "companies":
             # A sentence naming no firm gets an invented name, which the reader drops.
             return response_model.model_validate({"names": self.names.get(text, ["Nobody"])})
+        if "names" in response_model.model_fields:  # people, organizations, programs
+            return response_model.model_validate({"names": ["Nobody"]})
         choices = response_model.model_json_schema()["properties"]["brand"]["enum"]
         return response_model.model_validate(
             {
@@ -98,3 +100,32 @@ def test_a_relation_is_asked_across_two_sentences_only_when_the_second_refers_ba
     sentences: list[str], expected: list[str]
 ) -> None:
     assert _partnership_questions(sentences, _NAMES) == expected
+
+
+# --- Names the model copied slightly wrong ------------------------------------------------------
+
+
+def _companies_kept(sentence: str, answer: list[str]) -> tuple[list[str], list[str]]:
+    caller = _RelationCaller({sentence: answer})
+    reader = SentenceReader(caller, _RelationPrompts())  # type: ignore[arg-type]
+    main = MainArticle((Paragraph(0, len(sentence)),))
+    chunks = chunk(sentences_of(sentence, main.paragraphs), 0)
+    found = asyncio.run(read_article(reader, sentence, chunks, (0, len(sentence))))
+    only = found.sentences[0]
+    return only.companies, [name for _, name, _ in only.dropped]
+
+
+@pytest.mark.parametrize(
+    ("answer", "kept", "dropped"),
+    [
+        (["Brindlle Systems", "Qorvane"], ["Brindle Systems", "Qorvane"], []),
+        (["Brindle Systems Corp"], ["Brindle Systems"], []),
+        (["Brindle Systems", "Samsung"], ["Brindle Systems"], ["Samsung"]),
+    ],
+)
+def test_a_slightly_wrong_copy_is_kept_as_the_text_writes_it(
+    answer: list[str], kept: list[str], dropped: list[str]
+) -> None:
+    """What is kept is always the sentence's own span; a name it does not hold is dropped."""
+    sentence = "Brindle Systems makes phones for Qorvane in Pune."
+    assert _companies_kept(sentence, answer) == (kept, dropped)

@@ -18,6 +18,7 @@ from extractor.config import ExtractionConfig, RunConfig
 from extractor.grounding import ground_record
 from extractor.isolate import MainArticle, Paragraph
 from extractor.strategies.sentences.assemble import assemble
+from extractor.strategies.sentences.candidates import candidates
 from extractor.strategies.sentences.extract import SentenceReader, read_article
 from extractor.strategies.sentences.names import (
     company_problem,
@@ -30,6 +31,7 @@ from extractor.strategies.sentences.names import (
     person_problem,
     program_problem,
     program_tail,
+    snap,
     split_conjunction,
 )
 from extractor_schemas.records import ArticleRecord
@@ -305,3 +307,37 @@ def test_a_model_listing_more_names_than_the_cap_is_refused() -> None:
     caller = ScriptedCaller(answers, max_items=2)
     with pytest.raises(ValidationError):
         extract_with(caller, "Nestlé and Dixon Technologies and Oppo met.")
+
+
+_SNAP_SENTENCE = (
+    "Norvale Devices said its MD Kiran P Talwen met Kestrin’s India head and Tavrel Electronics "
+    "at the Vexa Components plant on Monday."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "snapped"),
+    [
+        ("Norvalle Devices", "Norvale Devices"),  # a doubled letter
+        ("Norvael Devices", "Norvale Devices"),  # two letters swapped
+        ("Kestrinn", "Kestrin"),
+        ("Tavrel Electronics Inc", "Tavrel Electronics"),  # a legal form the text does not write
+        ("Tavrel Electronic Ltd", "Tavrel Electronics"),  # and a slip
+        ("K.Talwen", "Kiran P Talwen"),  # an initial run into the surname
+        ("K. P. Talwen", "Kiran P Talwen"),
+        ("Kiran Talwen", "Kiran P Talwen"),  # the middle initial left out
+        ("Samsung", None),  # a name the sentence does not hold at all
+        ("Nerva Dynamics", None),  # too far from every span
+        ("Vexa", None),  # a part of a span is not a slip of it
+        ("A.Talwen", None),  # another first initial
+        ("Kiran Mehta", None),  # another surname
+    ],
+)
+def test_a_slightly_wrong_copy_snaps_to_the_sentences_own_span(
+    answer: str, snapped: str | None
+) -> None:
+    assert snap(answer, candidates(_SNAP_SENTENCE)) == snapped
+
+
+def test_two_equally_close_spans_snap_to_neither() -> None:
+    assert snap("Vexa Parts", ["Vexa Carts", "Vexa Darts"]) is None

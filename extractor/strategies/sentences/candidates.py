@@ -1,0 +1,288 @@
+"""The spans of a sentence that can be names: what the model may choose from.
+
+A 270M model asked to copy names writes slightly wrong copies (a doubled letter, an invented
+"Corp", "A.Lall" for "Atul B Lall", a straight apostrophe for a curly one) and invents a name
+when the sentence holds none. Offering it the sentence's own name-shaped spans as a constrained
+choice makes every answer a verbatim span, and an empty choice a valid one. The rules are
+English orthography, not any article's names: proper names are capitalised runs (with "of",
+"and", "&" inside), a legal form ends a firm's name, a possessive or a "-led"/"-based" tail is
+not part of it, a short form stands in brackets, and a job title is not part of a person's name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extractor_schemas.text import is_corporate_suffix
+
+__all__ = ["candidates", "common_words", "model_text", "person_shaped"]
+
+# A word as written: letters or digits, with inner apostrophes, periods, hyphens and ampersands.
+# A period stays inside ("U.S.", "Ltd.") unless a capitalised word follows it directly, as where
+# a page glues two sentences ("exports.However").
+_TOKEN = re.compile(r"[^\W_](?:[\w&'’\-]|\.(?![A-Z][a-z]))*|&", re.UNICODE)
+_MIXED_CASE = re.compile(r"^[a-z]{1,2}[A-Z]")  # "iPhone", "iQOO", "eBay"
+# Closed-class English words (articles, pronouns, prepositions, conjunctions, sentence adverbs):
+# capitalised only because a sentence or clause starts with them, never a name on their own.
+_FUNCTION_WORDS = frozenset(
+    """
+    a about above according after again against also although among an and another any are as at
+    be because before being besides between both but by can could did do does during each earlier
+    either even every for from further had has have he her here hers him his how however i if in
+    into is it its itself just last later like many may meanwhile more most much my neither next
+    no nor not now of on once one only or other others our out over own same several she should
+    since so some still such than that the their them then there these they this those though
+    through thus to too under unlike until up upon us was we were what when where whereas whether
+    which while who whom whose why will with within without would yet you your
+    """.split()
+)
+# Calendar words: a date, never a name.
+_CALENDAR = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday
+    """.split()
+)
+# Number words: a quantity, never a name, wherever they stand ("Two of the firms …").
+_NUMBERS = frozenset(
+    """
+    two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
+    thousand million billion crore lakh first second third half dozen
+    """.split()
+)
+# A nationality or people ("Chinese", "Indian", "Koreans", "British"): an adjective or a people,
+# not a name, when it stands alone; "Indian Railways" is a longer run and stays.
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ians?|ish|eans?|cans?)$")
+# Job titles and honorifics: they stand before or after a person's name and are not part of it
+# ("Vice Chairman & MD Atul B Lall", "CEO Mira Talwen", "Mr Talwen").
+TITLE_WORDS = frozenset(
+    """
+    ceo cfo coo cto cmo md chairman chairperson chairwoman chair president vice director
+    directors minister ministers secretary officer executive chief head founder cofounder
+    co-founder analyst analysts manager managing partner spokesperson spokesman spokeswoman
+    deputy senior governor commissioner mr mrs ms dr prof shri smt prime additional
+    """.split()
+)
+# Words that join capitalised words inside one name ("Ministry of Electronics and Information
+# Technology", "Procter & Gamble").
+_CONNECTORS = frozenset({"of", "and", "&", "for", "de"})
+_POSSESSIVE = re.compile(r"['’]s$|['’]$")
+# A lowercase tail after a hyphen describes the name before it: "Noida-based", "Tata-led".
+_DESCRIPTIVE_TAIL = re.compile(r"-[a-z][\w\-]*$")
+_SHORT_FORM = re.compile(r"^[^\W\d_][\w.&\-]{0,9}$")
+
+
+def model_text(sentence: str) -> str:
+    """The sentence as the model reads it: composed (NFC), without invisible format characters
+    (soft hyphens, zero-width spaces), whitespace runs (lines the page split) as one space.
+
+    Candidates are spans of this text; `names.occurs` finds them in the document's own text,
+    whatever its typing, so evidence and spans stay the document's."""
+    text = unicodedata.normalize("NFC", sentence)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str  # the word as it will stand in a name (possessive or descriptive tail removed)
+    start: int
+    end: int
+    capital: bool  # capitalised, or mixed case such as "iQOO"
+    ends_name: bool  # a possessive, a "-led" tail or a comma/closing bracket after it
+    first: bool  # the first word of the sentence or of a clause
+
+
+def _words(text: str) -> list[_Word]:
+    words: list[_Word] = []
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        raw, start = match.group(), match.start()
+        gap = text[previous_end:start]
+        first = not words or bool(re.search(r"[.,;:!?\"“”‘(\[—–]|’\s|'\s", gap))
+        word, tail = (raw, "") if raw.lower() in TITLE_WORDS else _strip_tail(raw)
+        end = start + len(word)
+        after = text[start + len(raw) : start + len(raw) + 1]
+        capital = word[:1].isupper() or bool(_MIXED_CASE.match(word))
+        ends = bool(tail) or after in {",", ";", ":", ")", "]", "’", "”", '"'}
+        words.append(_Word(word, start, end, capital, ends, first))
+        previous_end = match.end()
+    return words
+
+
+def _strip_tail(raw: str) -> tuple[str, str]:
+    """The word without a possessive, a descriptive hyphen tail or a sentence's final period."""
+    for pattern in (_POSSESSIVE, _DESCRIPTIVE_TAIL):
+        found = pattern.search(raw)
+        if found and found.start() > 0:
+            return raw[: found.start()], raw[found.start() :]
+    if raw.endswith(".") and not _keeps_period(raw):
+        return raw.rstrip("."), ""
+    return raw, ""
+
+
+def _keeps_period(raw: str) -> bool:
+    """ "Ltd.", "Co.", an initial "A." and "U.S." keep their period; a sentence's last word not."""
+    core = raw.rstrip(".")
+    return is_corporate_suffix(raw) or len(core) == 1 or "." in core
+
+
+def _is_title(word: _Word) -> bool:
+    return word.text.lower().strip(".") in TITLE_WORDS
+
+
+def common_words(document: str) -> frozenset[str]:
+    """The words a document writes in lowercase: a capital on one of them at a sentence's or
+    clause's start is the start's, not a name's ("Smartphones made by …", "Industry sources")."""
+    return frozenset(w for w in re.findall(r"\b[a-z][a-z’'\-]*\b", document))
+
+
+def _is_name_word(word: _Word, common: frozenset[str] = frozenset()) -> bool:
+    lowered = word.text.lower()
+    return (
+        word.capital
+        and not any(c.isdigit() for c in word.text)
+        and not _is_title(word)
+        and lowered not in _CALENDAR
+        and lowered not in _NUMBERS
+        and not (word.first and (lowered in _FUNCTION_WORDS or lowered in common))
+    )
+
+
+def _runs(words: list[_Word], common: frozenset[str]) -> list[list[_Word]]:
+    """Maximal runs of name words, joined by connectors that stand between two name words."""
+    runs: list[list[_Word]] = []
+    current: list[_Word] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if _is_name_word(word, common) and (
+            not current or not word.first or _after_connector(current)
+        ):
+            current.append(word)
+            i += 1
+            if word.ends_name:
+                runs.append(current)
+                current = []
+            continue
+        joins = (
+            current
+            and word.text.lower() in _CONNECTORS
+            and i + 1 < len(words)
+            and _is_name_word(words[i + 1], common)
+            and not words[i + 1].first
+        )
+        if joins:
+            current.append(word)
+            i += 1
+            continue
+        if current:
+            runs.append(current)
+            current = []
+        if _is_name_word(word, common):
+            continue  # starts a new run on the next pass of the loop
+        i += 1
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _after_connector(current: list[_Word]) -> bool:
+    return current[-1].text.lower() in _CONNECTORS
+
+
+def _span(text: str, run: list[_Word]) -> str:
+    return text[run[0].start : run[-1].end]
+
+
+def _forms(text: str, run: list[_Word]) -> list[str]:
+    """The run, and its parts where it may join two names.
+
+    At "and" the parts are names of their own ("Oppo and Vivo"); the whole stays a candidate
+    when an "of" before it makes one name ("Ministry of Electronics and Information Technology").
+    At "of" after two or more words the parts are offered beside the whole ("Mira Talwen of
+    Kestrin Systems"); after one word, "of" completes a head noun ("Registrar of Companies").
+    """
+    forms = [_span(text, run)]
+    words = [w.text.lower() for w in run]
+    if "and" in words:
+        parts = _split(run, "and")
+        forms = ([forms[0]] if "of" in words[: words.index("and")] else []) + [
+            _span(text, p) for p in parts
+        ]
+    if "of" in words and words.index("of") >= 2:
+        forms.extend(_span(text, p) for p in _split(run, "of"))
+    return forms
+
+
+def _split(run: list[_Word], connector: str) -> list[list[_Word]]:
+    parts: list[list[_Word]] = [[]]
+    for word in run:
+        if word.text.lower() == connector:
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return [p for p in (_trim_connectors(p) for p in parts) if p]
+
+
+def _bracketed(text: str, run: list[_Word]) -> list[str]:
+    """ "Registrar of Companies (RoC)": the name with its bracketed short form, and the short form.
+
+    The bracket may also hold a country ("Realme Mobile Telecommunications (India)"), which stays
+    part of the firm's name as written."""
+    end = run[-1].end
+    found = re.match(r"\s*\(([^()]{1,40})\)", text[end:])
+    if found is None:
+        return []
+    inner = found.group(1).strip()
+    forms = [text[run[0].start : end + found.end()]]
+    if _SHORT_FORM.match(inner) and any(c.isupper() for c in inner):
+        forms.append(inner)
+    return forms
+
+
+def _trim_connectors(run: list[_Word]) -> list[_Word]:
+    """Without connectors at either end, nor a function word at its end ("Pune The")."""
+    while run and (run[-1].text.lower() in _CONNECTORS | _FUNCTION_WORDS):
+        run = run[:-1]
+    while run and run[0].text.lower() in _CONNECTORS:
+        run = run[1:]
+    return run
+
+
+def candidates(sentence: str, common: frozenset[str] = frozenset()) -> list[str]:
+    """Every span of the sentence that can be a name, in order, each once.
+
+    Each is a verbatim substring of `sentence` (pass `model_text` of the document's sentence);
+    `common` is `common_words` of its document. A legal form alone ("[Inc]") or a nationality
+    ("Chinese", "South Korean") is no candidate.
+    """
+    found: list[str] = []
+    for run in _runs(_words(sentence), common):
+        run = _trim_connectors(run)
+        if not run:
+            continue
+        found.extend(_forms(sentence, run))
+        found.extend(_bracketed(sentence, run))
+    return [c for c in dict.fromkeys(found) if c in sentence and _may_name(c)]
+
+
+def _may_name(candidate: str) -> bool:
+    words = candidate.split()
+    return not _DEMONYM.match(words[-1]) and not (
+        len(words) == 1 and is_corporate_suffix(candidate)
+    )
+
+
+def person_shaped(name: str) -> bool:
+    """Two or more capitalised words, none a legal form: a candidate that could be a person."""
+    words = name.split()
+    return (
+        len(words) >= 2
+        and all(w[:1].isupper() for w in words)
+        and not any(is_corporate_suffix(w) for w in words)
+        and "(" not in name
+    )

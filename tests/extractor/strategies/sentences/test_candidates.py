@@ -1,0 +1,126 @@
+"""Candidate names: the spans of a sentence the model may choose from, each verbatim."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from extractor.strategies.sentences.candidates import (
+    candidates,
+    common_words,
+    model_text,
+    person_shaped,
+)
+
+SHY, ZWSP = "\u00ad", "\u200b"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # capitalised runs; a sentence-initial function word is not part of a name
+        ("The Norvale Devices plant opened.", ["Norvale Devices"]),
+        ("However, Kestrin Systems grew.", ["Kestrin Systems"]),
+        # a run ending in a legal form keeps it, with its period
+        ("It went to Tavrel Electronics Pvt Ltd. on time.", ["Tavrel Electronics Pvt Ltd."]),
+        ("It bought Norvale Corp.", ["Norvale Corp."]),
+        # possessives and descriptive hyphen tails end the name
+        ("Kestrin’s plant and Norvale's unit grew.", ["Kestrin", "Norvale"]),
+        (
+            "The Pune-based Norvale Devices and the Lina Morrow-led Kestrin met.",
+            ["Pune", "Norvale Devices", "Lina Morrow", "Kestrin"],
+        ),
+        # parenthesised short forms: the name with them, and the short form alone
+        (
+            "Velt Electronics Ltd (VEL) filed.",
+            ["Velt Electronics Ltd", "Velt Electronics Ltd (VEL)", "VEL"],
+        ),
+        # connectors inside one name; "and" also splits two names
+        (
+            "The Ministry of Ports and Inland Waterways met.",
+            ["Ministry of Ports and Inland Waterways", "Ministry of Ports", "Inland Waterways"],
+        ),
+        ("Norvale and Kestrin met, with Hale & Rusk.", ["Norvale", "Kestrin", "Hale & Rusk"]),
+        ("the Registrar of Firms", ["Registrar of Firms"]),
+        (
+            "Mira Talwen of Kestrin Systems said so.",
+            ["Mira Talwen of Kestrin Systems", "Mira Talwen", "Kestrin Systems"],
+        ),
+        # commas and clause starts separate names in a list
+        ("Norvale, Kestrin and Tavrel grew.", ["Norvale", "Kestrin", "Tavrel"]),
+        # titles before, after and between names are not part of them
+        (
+            "Kestrin Systems Vice Chairman & MD Oren B Vask and CFO Lina Morrow spoke.",
+            ["Kestrin Systems", "Oren B Vask", "Lina Morrow"],
+        ),
+        ("Mira Talwen, Chief Executive Officer, spoke.", ["Mira Talwen"]),
+        # dates, numbers and nationalities alone are not names; a longer run stays
+        ("On Monday, Two Chinese firms joined Indian Railways in May.", ["Indian Railways"]),
+        # mixed case and abbreviations with periods
+        ("iQOO sold phones in the U.S. market.", ["iQOO", "U.S."]),
+        # a sentence's first word may be a name ("Xiaomi grew") or not: it stays a candidate,
+        # and the model (with the name checks) decides
+        ("Xiaomi grew 12% in the quarter.", ["Xiaomi"]),
+        ("Shipments rose 12% in the quarter.", ["Shipments"]),
+        # square brackets are editorial insertions, and a legal form alone is no name
+        ("Apple [Inc] grew.", ["Apple"]),
+        # a nationality is no name, alone or after a place word
+        ("The South Korean firm and Indian Railways met.", ["Indian Railways"]),
+        # a page's glued sentences, and a function word left at a run's end
+        ("It grew.However Kestrin fell.", ["Kestrin"]),
+        ("Held in Pune The event grew.", ["Held", "Pune"]),
+        # nothing name-shaped
+        ("it rose 12% in the quarter.", []),
+        ("", []),
+    ],
+)
+def test_candidates(sentence: str, expected: list[str]) -> None:
+    found = candidates(sentence)
+    assert found == expected
+    assert all(c in sentence for c in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Norvale\nDevices   grew.", "Norvale Devices grew."),
+        (f"Kestrin Sys{SHY}tems and Nor{ZWSP}vale", "Kestrin Systems and Norvale"),
+        (unicodedata.normalize("NFD", "Nestlé grew"), "Nestlé grew"),
+    ],
+)
+def test_model_text_normalises_typing_and_whitespace(sentence: str, expected: str) -> None:
+    assert model_text(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("Mira Talwen", True),
+        ("Oren B Vask", True),
+        ("Kestrin", False),
+        ("Norvale Devices Ltd", False),
+        ("Velt Electronics (India)", False),
+        ("Mira talwen", False),
+    ],
+)
+def test_person_shaped(name: str, ok: bool) -> None:
+    assert person_shaped(name) is ok
+
+
+@pytest.mark.parametrize(
+    ("sentence", "document", "expected"),
+    [
+        # a start's capital on a word the document writes in lowercase is the start's
+        ("Smartphones made by Kestrin grew.", "Sales of smartphones rose.", ["Kestrin"]),
+        ("Analysts at Norvale said so.", "The analysts agreed.", ["Norvale"]),
+        # a name never written in lowercase stays
+        ("Kestrin grew.", "Kestrin grew; sales rose.", ["Kestrin"]),
+        # inside a run, a capital is the name's whatever the document writes
+        ("It met Kestrin Systems.", "Our systems failed.", ["Kestrin Systems"]),
+    ],
+)
+def test_common_words_mark_a_starts_capital(
+    sentence: str, document: str, expected: list[str]
+) -> None:
+    assert candidates(sentence, common_words(document)) == expected
