@@ -235,13 +235,15 @@ async def read_article(
         context = sentences[-1] if sentences and chunk.context is not None else None
         sentences.append(await reader.read(document, chunk.focus, context))
     quotes: list[tuple[QuoteSpan, str]] = []
+    speaker: str | None = None
     for quote in find_quotes(document, *main):
-        nearby = [
-            s
-            for s in sentences
-            if s.span.end >= quote.start - 200 and s.span.start <= quote.end + 200
-        ]
-        speaker = await reader.speaker(document, quote, _speaker_candidates(nearby))
+        if not quote.continued:  # a carried-on paragraph is the same speaker's: not asked again
+            nearby = [
+                s
+                for s in sentences
+                if s.span.end >= quote.start - 200 and s.span.start <= quote.end + 200
+            ]
+            speaker = await reader.speaker(document, quote, _speaker_candidates(nearby))
         if speaker:
             quotes.append((quote, speaker))
     return ArticleFindings(sentences, quotes, reader.unanswered)

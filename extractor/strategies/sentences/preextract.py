@@ -351,9 +351,13 @@ def period_of(sentence: str) -> str | None:
 
 @dataclass(frozen=True)
 class QuoteSpan:
+    """A quoted stretch; `continued` when it opens a paragraph that carries on a quotation whose
+    previous paragraph ended without a closing mark (one speaker, several paragraphs)."""
+
     start: int
     end: int
     text: str
+    continued: bool = False
 
 
 # An opening quote: curly, straight double, or a straight single one not ending a word (an
@@ -364,21 +368,44 @@ _LETTER_AFTER = re.compile(r"[A-Za-z]")
 MIN_QUOTE_WORDS = 3
 
 
-def _quoted(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Spans (inner start, inner end) of quoted stretches in `text[start:end]`, left to right.
+def _paragraph_carries_on(text: str, inner: int, close: int, mark: str, end: int) -> int | None:
+    """Where the paragraph of an opening ends, when the quotation runs on into the next one.
+
+    The convention of quoting several paragraphs: each opens with a quote mark and only the last
+    closes. So a paragraph whose quotation is still open at its end, followed by a paragraph that
+    opens with the same mark, is one whole quoted paragraph; otherwise (a closing mark on the same
+    line, or a plain next paragraph) the quotation is read as before.
+    """
+    line_end = text.find("\n", inner, close)  # bounded by the close: linear over the text
+    if line_end < 0:
+        return None
+    return line_end if text.startswith(mark, _next_opening_at(text, line_end, end)) else None
+
+
+def _quoted(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    """Spans (inner start, inner end, continued) of quoted stretches in `text[start:end]`.
 
     A scanner, not a regular expression: `“[^”]+”` searched from every opening of an unclosed
     quote ran to the end of the text each time (quadratic). Here each closing mark is looked for
     once per opening, and a curly opening with no closing mark after it rules out every later one.
+    `continued` marks a paragraph that carries on the quotation of the paragraph before it.
     """
     pos, unclosed_curly = start, False
+    # Where a quotation carried on from the paragraph before would open, if one is carried on.
+    carried_to = -1
     while (opening := _OPENING.search(text, pos, end)) is not None:
         mark = opening.group()
         inner = opening.end()
+        continued, carried_to = opening.start() == carried_to, -1
         if mark == "“" and unclosed_curly:
             pos = inner
             continue
         close = text.find(_CLOSING[mark], inner, end)
+        paragraph_end = _paragraph_carries_on(text, inner, close if close >= 0 else end, mark, end)
+        if paragraph_end is not None:
+            yield inner, paragraph_end, continued
+            pos, carried_to = paragraph_end, _next_opening_at(text, paragraph_end, end)
+            continue
         if close < 0:
             unclosed_curly = unclosed_curly or mark == "“"
             pos = inner
@@ -387,16 +414,23 @@ def _quoted(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         if close == inner or letter_after:
             pos = inner
             continue
-        yield inner, close
+        yield inner, close, continued
         pos = close + 1
+
+
+def _next_opening_at(text: str, pos: int, end: int) -> int:
+    """The position of the first character after the blank space that follows `pos`."""
+    while pos < end and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def find_quotes(text: str, start: int, end: int) -> list[QuoteSpan]:
     """Quoted stretches of the article (curly, straight double, or straight single quotes)."""
     quotes = []
-    for inner_start, inner_end in _quoted(text, start, end):
+    for inner_start, inner_end, continued in _quoted(text, start, end):
         inner = text[inner_start:inner_end].rstrip(",").strip()
         if len(inner.split()) >= MIN_QUOTE_WORDS:
             pos = text.index(inner, inner_start)
-            quotes.append(QuoteSpan(pos, pos + len(inner), inner))
+            quotes.append(QuoteSpan(pos, pos + len(inner), inner, continued))
     return quotes

@@ -129,3 +129,42 @@ def test_a_slightly_wrong_copy_is_kept_as_the_text_writes_it(
     """What is kept is always the sentence's own span; a name it does not hold is dropped."""
     sentence = "Brindle Systems makes phones for Qorvane in Pune."
     assert _companies_kept(sentence, answer) == (kept, dropped)
+
+
+class _SpeakerCaller(_RelationCaller):
+    """Names "Kiran Talwen" as a person in every sentence and answers every speaker question
+    with the first name offered, counting the questions."""
+
+    async def ask(self, response_model: type[T], prompt: str) -> T:
+        task, text = prompt.split("\n", 1)
+        self.asked.append((task, text))
+        if "names" in response_model.model_fields:
+            names = ["Kiran Talwen"] if task == "people" else ["Brindle"]
+            return response_model.model_validate({"names": names})
+        offered = response_model.model_json_schema()["properties"]["speaker"]
+        choices = offered.get("enum") or [offered["const"]]  # one name is a const
+        return response_model.model_validate({"speaker": choices[0]})
+
+
+def test_a_quotation_carried_on_over_paragraphs_keeps_its_speaker_without_asking_again() -> None:
+    text = (
+        "Kiran Talwen, chairman of Brindle, said in a statement:\n"
+        "“Our plant will double its output over the next two years.\n"
+        "“Exports will follow once the second line is running.\n"
+        "“We will hire locally,” the chairman said."
+    )
+    caller = _SpeakerCaller({})
+    reader = SentenceReader(caller, _RelationPrompts())  # type: ignore[arg-type]
+    main = MainArticle(tuple(Paragraph(*p) for p in _lines(text)))
+    chunks = chunk(sentences_of(text, main.paragraphs), 0)
+    found = asyncio.run(read_article(reader, text, chunks, (0, len(text))))
+    assert [speaker for _, speaker in found.quotes] == ["Kiran Talwen"] * 3
+    assert [task for task, _ in caller.asked].count("speaker") == 1
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for line in text.split("\n"):
+        spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans

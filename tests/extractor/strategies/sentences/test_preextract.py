@@ -294,3 +294,30 @@ def test_quote_scan_is_unchanged(
     found = find_quotes(text, start, len(text) if end is None else end)
     assert [q.text for q in found] == expected
     assert all(text[q.start : q.end] == q.text for q in found)
+
+
+@pytest.mark.parametrize("mark", ["“", '"'])
+def test_a_quotation_over_several_paragraphs_is_one_quote_per_paragraph(mark: str) -> None:
+    """Each paragraph opens with a quote mark and only the last closes: every paragraph is a
+    quote, and each after the first carries on the one before it."""
+    close = "”" if mark == "“" else '"'
+    text = (
+        f"She said:\n{mark}Our plant will double its output over the next two years.\n\n"
+        f"{mark}Exports will follow once the second line is running.\n"
+        f"{mark}We will hire locally,{close} she added.\n"
+        f"Later, {mark}a plain quote here{close} ends the story."
+    )
+    found = [(q.text, q.continued) for q in find_quotes(text, 0, len(text))]
+    assert found == [
+        ("Our plant will double its output over the next two years.", False),
+        ("Exports will follow once the second line is running.", True),
+        ("We will hire locally", True),
+        ("a plain quote here", False),
+    ]
+
+
+def test_an_unclosed_quote_before_a_plain_paragraph_is_read_as_before() -> None:
+    text = "He said “we will double output\nnext year” at the launch.\nRevenue rose."
+    assert [(q.text, q.continued) for q in find_quotes(text, 0, len(text))] == [
+        ("we will double output\nnext year", False)
+    ]
