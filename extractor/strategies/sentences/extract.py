@@ -37,6 +37,7 @@ from extractor.strategies.sentences.names import (
     program_problem,
     snap,
     split_conjunction,
+    without_title,
 )
 from extractor.strategies.sentences.preextract import Amount, QuoteSpan, find_amounts, find_quotes
 from extractor_schemas.text import fold
@@ -120,6 +121,8 @@ class SentenceReader:
         names = answer.names
         if task == "companies":
             names = [part for n in names for part in split_conjunction(n)]
+        if task == "people":
+            names = [without_title(n) for n in names]
         for name in dict.fromkeys(self._as_written(n, found.text) for n in names):
             problem = self._problem(task, name, found.text, taken)
             if problem:

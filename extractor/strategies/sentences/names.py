@@ -11,6 +11,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
+from extractor.strategies.sentences.candidates import TITLE_WORDS
 from extractor_schemas.text import CORPORATE_SUFFIXES, find, fold, is_corporate_suffix
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "program_tail",
     "snap",
     "split_conjunction",
+    "without_title",
 ]
 
 # Words that make up place names; a name made only of these is a place, not a firm.
@@ -212,3 +214,17 @@ def snap(name: str, candidates: list[str]) -> str | None:
     )
     close = [c for d, c in scored if d <= allowed and d == scored[0][0]]
     return close[0] if len(close) == 1 else None
+
+
+def without_title(name: str) -> str:
+    """A person's name without the organization and title the model copied with it.
+
+    "Dixon MD Atul Lall" and "Chief Executive Kiran Talwen" name Atul Lall and Kiran Talwen: a
+    job title is never part of a personal name, so what follows the last title word is the name,
+    when that is still a first name and a surname.
+    """
+    words = name.split()
+    titled = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
+    if not titled or len(words) - titled[-1] - 1 < 2:
+        return name
+    return " ".join(words[titled[-1] + 1 :])

@@ -33,6 +33,7 @@ from extractor.strategies.sentences.names import (
     program_tail,
     snap,
     split_conjunction,
+    without_title,
 )
 from extractor_schemas.records import ArticleRecord
 
@@ -341,3 +342,18 @@ def test_a_slightly_wrong_copy_snaps_to_the_sentences_own_span(
 
 def test_two_equally_close_spans_snap_to_neither() -> None:
     assert snap("Vexa Parts", ["Vexa Carts", "Vexa Darts"]) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "name"),
+    [
+        ("Norvale MD Kiran Talwen", "Kiran Talwen"),  # organization and title copied with it
+        ("Chief Executive Kiran P Talwen", "Kiran P Talwen"),
+        ("Vice Chairman & MD Kiran Talwen", "Kiran Talwen"),
+        ("Dr. Mira Talwen", "Mira Talwen"),
+        ("Kiran P Talwen", "Kiran P Talwen"),  # no title: as given
+        ("Deputy Governor Talwen", "Deputy Governor Talwen"),  # a surname alone is no name
+    ],
+)
+def test_a_persons_name_drops_the_title_copied_with_it(answer: str, name: str) -> None:
+    assert without_title(answer) == name
