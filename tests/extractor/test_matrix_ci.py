@@ -36,7 +36,11 @@ def test_the_committed_matrix_replays_and_passes_its_baseline(tmp_path: Path) ->
     done = _matrix(MATRIX, tmp_path / "out")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads((tmp_path / "out" / "matrix-report.json").read_text())
-    assert [c["id"] for c in report["cells"]] == ["gemma.r1", "oracle.r1"]
+    assert [c["id"] for c in report["cells"]] == [
+        "default.gemma.r1",
+        "default.oracle.r1",
+        "invented-examples.gemma.r1",
+    ]
     assert all(c["cost"]["live_calls"] == 0 for c in report["cells"])  # nothing left the disk
     single = json.loads((ROOT / "baseline" / "report.json").read_text())["micro"]
     gemma = report["cells"][0]["micro"]
@@ -67,5 +71,5 @@ def test_a_cell_that_regresses_fails_the_recipe(tmp_path: Path) -> None:
     done = _matrix(config, tmp_path / "out")
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
     summary = (tmp_path / "out" / "summary.md").read_text()
-    assert "matrix gate: FAIL" in summary and "cell oracle.r1:" in summary
+    assert "matrix gate: FAIL" in summary and "cell default.oracle.r1:" in summary
     assert "| quotes | " + speaker in summary  # the lost gold item, by name
