@@ -16,7 +16,7 @@ from extractor.chunk import chunk
 from extractor.chunk import sentences as sentences_of
 from extractor.config import RunConfig
 from extractor.isolate import MainArticle, Paragraph
-from extractor.strategies.sentences.extract import SentenceReader, read_article
+from extractor.strategies.sentences.extract import ArticleFindings, SentenceReader, read_article
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -61,13 +61,25 @@ class _RelationCaller:
         )
 
 
-def _partnership_questions(sentences: list[str], names: dict[str, list[str]]) -> list[str]:
-    text = " ".join(sentences)
-    caller = _RelationCaller(names)
+def _read(caller: _RelationCaller, text: str) -> ArticleFindings:
+    """The whole text read as one article, each of its lines a paragraph."""
     reader = SentenceReader(caller, _RelationPrompts())  # type: ignore[arg-type]
-    main = MainArticle((Paragraph(0, len(text)),))
+    main = MainArticle(tuple(Paragraph(start, end) for start, end in _lines(text)))
     chunks = chunk(sentences_of(text, main.paragraphs), 0)
-    asyncio.run(read_article(reader, text, chunks, (0, len(text))))
+    return asyncio.run(read_article(reader, text, chunks, (0, len(text))))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for line in text.split("\n"):
+        spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
+def _partnership_questions(sentences: list[str], names: dict[str, list[str]]) -> list[str]:
+    caller = _RelationCaller(names)
+    _read(caller, " ".join(sentences))
     return [asked for task, asked in caller.asked if task == "partnership"]
 
 
@@ -106,12 +118,7 @@ def test_a_relation_is_asked_across_two_sentences_only_when_the_second_refers_ba
 
 
 def _companies_kept(sentence: str, answer: list[str]) -> tuple[list[str], list[str]]:
-    caller = _RelationCaller({sentence: answer})
-    reader = SentenceReader(caller, _RelationPrompts())  # type: ignore[arg-type]
-    main = MainArticle((Paragraph(0, len(sentence)),))
-    chunks = chunk(sentences_of(sentence, main.paragraphs), 0)
-    found = asyncio.run(read_article(reader, sentence, chunks, (0, len(sentence))))
-    only = found.sentences[0]
+    only = _read(_RelationCaller({sentence: answer}), sentence).sentences[0]
     return only.companies, [name for _, name, _ in only.dropped]
 
 
@@ -154,17 +161,6 @@ def test_a_quotation_carried_on_over_paragraphs_keeps_its_speaker_without_asking
         "“We will hire locally,” the chairman said."
     )
     caller = _SpeakerCaller({})
-    reader = SentenceReader(caller, _RelationPrompts())  # type: ignore[arg-type]
-    main = MainArticle(tuple(Paragraph(*p) for p in _lines(text)))
-    chunks = chunk(sentences_of(text, main.paragraphs), 0)
-    found = asyncio.run(read_article(reader, text, chunks, (0, len(text))))
+    found = _read(caller, text)
     assert [speaker for _, speaker in found.quotes] == ["Kiran Talwen"] * 3
     assert [task for task, _ in caller.asked].count("speaker") == 1
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans, at = [], 0
-    for line in text.split("\n"):
-        spans.append((at, at + len(line)))
-        at += len(line) + 1
-    return spans
