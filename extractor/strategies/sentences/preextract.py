@@ -169,7 +169,10 @@ _WORD_COUNT = re.compile(
     r"(?= of\b|(?:\s+[a-z-]+){0,3}?\s+[a-z]+s\b)",
     re.IGNORECASE,
 )
-_DECLINE = re.compile(r"\b(drop|fall|fell|decline|down|shrink|slump)\w*\b", re.IGNORECASE)
+# A movement downwards near a change makes it negative ("fell 12%", "ended 0.9% lower").
+_DECLINE = re.compile(
+    r"\b(drop|fall|fell|decline|decreas|down|shrink|slump|slid|slip|lower|cut)\w*\b", re.IGNORECASE
+)
 
 
 # What may stand between an amount and the article's own conversion of it: an opening bracket or
@@ -223,13 +226,12 @@ def _amount_matches(sentence: str) -> Iterator[re.Match[str]]:
 def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
     """Amounts in a sentence, with offsets into the document (sentence starts at `offset`).
 
-    A percentage in a sentence about a drop is negative, so a decline never reads as growth.
+    A change whose clause speaks of a drop is negative, so a decline never reads as growth.
     A stated conversion right after an amount is not a figure of its own: it becomes one of that
     amount's `equivalents`.
     """
     amounts: list[Amount] = []
     previous: Amount | None = None  # the last amount read, a figure or a conversion
-    declining = _DECLINE.search(sentence) is not None
     for match in _amount_matches(sentence):
         amount = _amount(match, offset)
         if amount is None:
@@ -240,11 +242,26 @@ def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
             owner = amounts[-1]
             amounts[-1] = replace(owner, equivalents=(*owner.equivalents, conversion))
         else:
-            if amount.unit is FigureUnit.PERCENT and declining:
-                amount = replace(amount, value=-amount.value)
             amounts.append(amount)
         previous = amount
-    return sorted(amounts + _word_counts(sentence, offset, amounts), key=lambda a: a.start)
+    found = sorted(amounts + _word_counts(sentence, offset, amounts), key=lambda a: a.start)
+    return [_signed(a, sentence, found, offset) for a in found]
+
+
+def _signed(amount: Amount, sentence: str, others: Sequence[Amount], offset: int) -> Amount:
+    """The amount, negative when it is a change downwards.
+
+    Only a change has a sign: a stake cut to 40%, a market share that fell, or the level a
+    thing fell to is still a positive level. The drop must be said in the amount's own clause,
+    so "closed 2.8% higher …, while the index ended lower" stays a rise.
+    """
+    if amount.unit is not FigureUnit.PERCENT:
+        return amount
+    if metric_for(amount, sentence, others, offset) not in _CHANGES:
+        return amount
+    if not _DECLINE.search(_clause_around(amount, sentence, offset, others)):
+        return amount
+    return replace(amount, value=-amount.value)
 
 
 def _word_counts(sentence: str, offset: int, found: list[Amount]) -> list[Amount]:
@@ -299,6 +316,15 @@ _TRADED = re.compile(
     re.IGNORECASE,
 )
 _COMPARED = re.compile(r"\s*(more|less|fewer|higher|lower|than)\b", re.IGNORECASE)
+# "take" is bought only when it has no whole of its own: "expected to take about 10 per cent"
+# (of the firm on sale) is a stake, "taking 44% of the total" a share of that total.
+_TAKEN = re.compile(
+    r"\b(take|takes|taking|took|taken)\s+"
+    r"(?:(?:up to|about|around|nearly|almost|another|a further|an additional)\s+)?$",
+    re.IGNORECASE,
+)
+# A percentage naming a sale or purchase ("a 40 per cent sale") is the part of the firm traded.
+_TRADE_NOUN = re.compile(r"\s+(sale|purchase|acquisition|divestment)\b", re.IGNORECASE)
 # "… a 51 per cent stake and Vivo India the remaining 49%": the rest of a stake is a stake.
 _REST = re.compile(r"\b(remaining|rest|balance)\b[^%\d]{0,12}$", re.IGNORECASE)
 
@@ -314,10 +340,43 @@ def _is_stake(amount: Amount, sentence: str, others: Sequence[Amount], offset: i
     after = sentence[amount.end - offset :]
     if _TRADED.search(before) and not _COMPARED.match(after):
         return True
+    if _TAKEN.search(before) and not _COMPARED.match(after) and not _PART_OF.match(after):
+        return True
+    if _TRADE_NOUN.match(after):
+        return True
     earlier = [a for a in others if a.end <= amount.start and a.unit is FigureUnit.PERCENT]
     return _REST.search(before) is not None and any(
         _STAKE.search(_clause_around(a, sentence, offset, others)) for a in earlier
     )
+
+
+# A part of a whole ("a 12% share of the market", "accounts for 40% of sales", "44% of the
+# total"): the singular noun "share" (not "shares" of stock, nor a "share price"), or "of" and a
+# whole right after the number.
+_SHARE = re.compile(r"\bshare\b(?!\s+prices?\b)", re.IGNORECASE)
+_PART_OF = re.compile(r"\s+of\s+(?!\d)", re.IGNORECASE)
+# The ends of a movement ("to go from 18% to 35%") are levels, not the change; "up to" and
+# "close to" are bounds and hedges of a number, not its end point.
+_LEVEL = re.compile(
+    r"(?<!\bup )(?<!\bclose )\b(?:from|to)\s+"
+    r"(?:(?:about|around|nearly|almost|roughly)\s+)?$",
+    re.IGNORECASE,
+)
+_CHANGES = (FigureMetric.GROWTH_RATE, FigureMetric.CAPACITY_CHANGE)
+
+
+def _is_part_or_level(amount: Amount, sentence: str, others: Sequence[Amount], offset: int) -> bool:
+    """A percentage that is a proportion or a level (metric `other`), not a change of anything.
+
+    Guidelines: market shares are `other`, and only percent changes are `growth_rate`.
+    """
+    if amount.unit is not FigureUnit.PERCENT:
+        return False
+    before = sentence[max(0, amount.start - offset - 30) : amount.start - offset]
+    after = sentence[amount.end - offset :]
+    if _PART_OF.match(after) or _LEVEL.search(before):
+        return True
+    return _SHARE.search(_clause_around(amount, sentence, offset, others)) is not None
 
 
 def metric_for(
@@ -330,6 +389,8 @@ def metric_for(
     if amount.unit is not FigureUnit.CURRENCY:
         if _is_stake(amount, sentence, others, offset):
             return FigureMetric.STAKE
+        if _is_part_or_level(amount, sentence, others, offset):
+            return FigureMetric.OTHER
         if re.search("capacity", sentence, re.IGNORECASE):
             return FigureMetric.CAPACITY_CHANGE
         return FigureMetric.GROWTH_RATE
