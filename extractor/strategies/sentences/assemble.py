@@ -45,6 +45,7 @@ from extractor_schemas import (
     Equivalent,
     ExportActivity,
     Figure,
+    FigureUnit,
     Organization,
     OrganizationKind,
     Partnership,
@@ -308,14 +309,49 @@ def _equivalent(conversion: Amount) -> Equivalent:
     return Equivalent(value=conversion.value, currency=conversion.currency, raw=conversion.raw)
 
 
+# A figure as the merge of restatements sees it: what was measured, and about whom (None when
+# the sentence names no company).
+_Stated = tuple[tuple[str, float, str, str | None], str | None]
+
+
+def _restates(figure: _Stated, earlier: Iterable[_Stated]) -> bool:
+    """Whether a figure of a later sentence says again what an earlier one said.
+
+    Guidelines: a figure restated later (the same number about the same thing) is recorded once,
+    and the first statement keeps it ("A 49% stake …" in a quotation after "to sell a 49% stake").
+    The same measure with the same subject is a restatement; so is one whose sentence names no
+    firm, since it can only be about what the article already gave. Counts are the exception: a
+    bare "three" says nothing of what it counts, so only the same subject makes it the same.
+    Two figures of one sentence are two facts ("each will hold 50%"), so callers pass earlier
+    sentences only.
+    """
+    (measure, subject) = figure
+    for other_measure, other_subject in earlier:
+        if other_measure != measure:
+            continue
+        if subject == other_subject and subject is not None:
+            return True
+        unnamed = subject is None or other_subject is None
+        if unnamed and measure[2] != FigureUnit.COUNT.value:
+            return True
+    return False
+
+
 def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]:
     figures = []
+    stated: list[_Stated] = []  # the figures of the sentences before this one
     for s in findings.sentences:
         subject = resolve.get(fold(s.companies[0])) if s.companies else None
+        here: list[_Stated] = []
         for amount in s.amounts:
+            metric = metric_for(amount, s.text, s.amounts, s.span.start)
+            measure = (metric.value, amount.value, amount.unit.value, amount.currency)
+            if _restates((measure, subject), stated):
+                continue
+            here.append((measure, subject))
             figures.append(
                 Figure(
-                    metric=metric_for(amount, s.text, s.amounts, s.span.start),
+                    metric=metric,
                     subject=subject or s.text.split(",")[0][:80],
                     value=amount.value,
                     unit=amount.unit,
@@ -327,6 +363,7 @@ def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]
                     evidence=s.text,
                 )
             )
+        stated.extend(here)
     return figures
 
 

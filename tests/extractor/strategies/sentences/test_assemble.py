@@ -16,6 +16,7 @@ from extractor.isolate import MainArticle, Paragraph
 from extractor.strategies.sentences.answers import DealAnswer
 from extractor.strategies.sentences.assemble import assemble
 from extractor.strategies.sentences.extract import ArticleFindings, SentenceFindings
+from extractor.strategies.sentences.preextract import find_amounts
 from extractor_schemas import ArticleRecord
 
 Serialised = list[dict[str, Any]]
@@ -261,3 +262,106 @@ def test_a_partnership_keeps_its_fields_and_evidence() -> None:
         "evidence": "Brindle is courting Qorvane. The two firms are in talks over a plant for "
         "smartphones and TVs.",
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: a restatement of a figure in a later sentence is recorded once (guidelines §8).
+
+
+def figures_of(sentences: Serialised) -> list[tuple[str, float, str, str]]:
+    """(metric, value, raw, evidence) of each figure, the amounts found by the rules."""
+    document, findings = findings_from(sentences)
+    for s in findings.sentences:
+        s.amounts = find_amounts(s.text, s.span.start)
+    record = assemble("doc", MainArticle((Paragraph(0, len(document)),)), findings)
+    return [(f.metric.value, f.value, f.raw, f.evidence) for f in record.figures]
+
+
+SELL = "Brindle is in talks to sell a 49% stake in Brindle India."
+QUOTED = "“A 49% stake with a local investor is a structure the government likes.”"
+VALUED = "The deal could value Brindle India at about $2 billion."
+FIGURE_CASES: list[tuple[str, Serialised, list[tuple[str, float, str, str]]]] = [
+    (
+        "a stake restated in a quotation naming no firm is the first statement's",
+        [{"text": SELL, "companies": ["Brindle"]}, {"text": QUOTED}],
+        [("stake", 49.0, "49%", SELL)],
+    ),
+    (
+        "the same money about the same firm, said again, is one figure",
+        [
+            {"text": VALUED, "companies": ["Brindle India"]},
+            {
+                "text": "At $2 billion, Brindle India would be the largest such deal.",
+                "companies": ["Brindle India"],
+            },
+        ],
+        [("other", 2e9, "$2 billion", VALUED)],
+    ),
+    (
+        "the same number about two named firms is two figures",
+        [
+            {"text": "Brindle reported revenue of ₹800 crore.", "companies": ["Brindle"]},
+            {"text": "Qorvane reported revenue of ₹800 crore.", "companies": ["Qorvane"]},
+        ],
+        [
+            ("revenue", 8e9, "₹800 crore", "Brindle reported revenue of ₹800 crore."),
+            ("revenue", 8e9, "₹800 crore", "Qorvane reported revenue of ₹800 crore."),
+        ],
+    ),
+    (
+        "two equal numbers of one sentence are two facts",
+        [
+            {
+                "text": "Brindle will hold 50% of the venture and Qorvane the remaining 50%.",
+                "companies": ["Brindle", "Qorvane"],
+            }
+        ],
+        [
+            (
+                "stake",
+                50.0,
+                "50%",
+                "Brindle will hold 50% of the venture and Qorvane the remaining 50%.",
+            ),
+            (
+                "stake",
+                50.0,
+                "50%",
+                "Brindle will hold 50% of the venture and Qorvane the remaining 50%.",
+            ),
+        ],
+    ),
+    (
+        "a bare count naming no firm may count other things",
+        [
+            {"text": "Brindle is in talks with three investors.", "companies": ["Brindle"]},
+            {"text": "“You will see three such deals by next year.”"},
+        ],
+        [
+            ("count", 3.0, "three", "Brindle is in talks with three investors."),
+            ("count", 3.0, "three", "“You will see three such deals by next year.”"),
+        ],
+    ),
+    (
+        "another measure of the same number is another figure",
+        [
+            {"text": SELL, "companies": ["Brindle"]},
+            {"text": "Brindle's revenue rose 49% last year.", "companies": ["Brindle"]},
+        ],
+        [
+            ("stake", 49.0, "49%", SELL),
+            ("growth_rate", 49.0, "49%", "Brindle's revenue rose 49% last year."),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [case[1:] for case in FIGURE_CASES],
+    ids=[case[0] for case in FIGURE_CASES],
+)
+def test_a_restated_figure_is_recorded_once(
+    sentences: Serialised, expected: list[tuple[str, float, str, str]]
+) -> None:
+    assert figures_of(sentences) == expected
