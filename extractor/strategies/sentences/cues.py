@@ -202,6 +202,14 @@ _NEGATOR = re.compile(
     r"ruled out|rules out|yet to|still to|to be)\b",
     re.IGNORECASE,
 )
+# A "not" before a focusing adverb or in an idiom denies no act: "not only makes phones for Q
+# but also exports them", "not just", "no longer only" deny that the act is the only one, and
+# "not least" means "notably"; the act is stated. Other negators ("yet to only") keep their
+# scope.
+_FOCUS_AFTER_NOT = re.compile(
+    r"\s+(?:longer\s+)?(?:only|just|merely|simply|solely)\b|\s+least\b", re.IGNORECASE
+)
+_FOCUSABLE = re.compile(r"n['’]t|not|no|never", re.IGNORECASE)
 # A negation reaches to the end of its clause: a comma, semicolon, colon, dash or a contrasting
 # conjunction starts a new one ("not part of the deal, but makes phones for …").
 _CLAUSE_END = re.compile(r"[,;:.!?—–]|\b(?:but|while|whereas|though|although|however)\b")
@@ -219,6 +227,8 @@ def _negated_spans(text: str) -> list[tuple[int, int]]:
     ends = [m.end() for m in _CLAUSE_END.finditer(text)]
     spans = []
     for negator in _NEGATOR.finditer(text):
+        if _FOCUSABLE.fullmatch(negator.group()) and _FOCUS_AFTER_NOT.match(text, negator.end()):
+            continue
         start = max((e for e in ends if e <= negator.start()), default=0)
         rest = text[negator.end() :]
         clause = _CLAUSE_END.search(rest)

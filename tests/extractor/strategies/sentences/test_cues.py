@@ -94,6 +94,7 @@ def test_title_search_is_linear_on_a_run_of_capitalised_words() -> None:
         ("The venture was cleared, with definitive agreements still to be signed.", None),
         ("Brindle has not signed an agreement with Qorvane but is in talks.", "in_talks"),
         ("Brindle is yet to sign with Qorvane.", None),
+        ("Qorvane not only makes phones for Brindle but also exports them.", "operational"),
         ("Brindle's results were good.", None),
     ],
 )
@@ -118,6 +119,12 @@ def test_partnership_status_is_the_strongest_realised_stage(
         ("Brindle is not part of the consortium, but makes phones for Qorvane.", True, False),
         ("Brindle has signed up Qorvane for a venture, and Tesk is not part of it.", True, False),
         ("Brindle signed an agreement with Qorvane.", True, False),
+        # A "not" before a focusing adverb, or "not least", denies no act: the act is stated.
+        ("Brindle not only makes phones for Qorvane but also exports them.", True, False),
+        ("Brindle doesn't just assemble phones for Qorvane; it designs them.", True, False),
+        ("Brindle no longer only supplies Qorvane.", True, False),
+        ("Brindle supplies several brands and not least Qorvane.", True, False),
+        ("Brindle no longer makes phones for Qorvane.", True, True),
         # Two firms named without a relation word: a mere mention.
         ("Brindle and Qorvane declined to comment.", False, False),
         ("Brindle led the charge, with Qorvane accounting for the balance.", False, False),
