@@ -19,6 +19,7 @@ from extractor.strategies.sentences.cues import (
     ROLES,
     brand_first,
     destinations,
+    facility_location,
     its_unit,
     listed_as_peers,
     negated_relation,
@@ -265,16 +266,22 @@ def _partnerships(
         # Keyed by the kind the record will carry, so two sentences never give the same
         # partnership twice.
         kind = PARTNERSHIP_KIND.first(s.text) or s.deal.kind
-        seen.setdefault(
-            (frozenset((brand, partner)), kind.value),
-            Partnership(
-                brand=brand,
-                partner=partner,
-                kind=kind,
-                status=partnership_status(s.text) or s.deal.status,
-                products=product_categories(s.text),
-                evidence=s.deal_evidence or s.text,
-            ),
+        evidence = s.deal_evidence or s.text
+        site = facility_location(evidence, list(resolve.values()))
+        key = (frozenset((brand, partner)), kind.value)
+        if key in seen:
+            # A restatement may be the one that says where the work is done (guidelines §6).
+            if seen[key].facility_location is None and site is not None:
+                seen[key] = seen[key].model_copy(update={"facility_location": site})
+            continue
+        seen[key] = Partnership(
+            brand=brand,
+            partner=partner,
+            kind=kind,
+            status=partnership_status(s.text) or s.deal.status,
+            products=product_categories(s.text),
+            facility_location=site,
+            evidence=evidence,
         )
     return list(seen.values())
 

@@ -530,3 +530,71 @@ def listed_as_peers(text: str, a: str, b: str) -> bool:
         if all(inside):
             return True
     return False
+
+
+# --- Facility: where a partnership's work is done ---------------------------------------------
+
+# A site of work, as opposed to the firm's base ("Noida-based" names where the firm sits, not
+# where this work is done). "unit" is also a subsidiary ("Transsion's Indian unit", "valued its
+# Indian unit at USD 4.5 billion"), so only a place before it names a site ("its Tirupati unit");
+# the place checks below reject a demonym or a firm's name there.
+_SITE = r"(?:facilit(?:y|ies)|plants?|factor(?:y|ies)|campus(?:es)?|sites?)"
+_PLACE_WORD = r"[A-Z][\w-]*"
+_PLACE_RUN = rf"{_PLACE_WORD}(?: {_PLACE_WORD})*"
+# "its facility in Noida", "a new facility at Bhiwadi in Rajasthan", "an assembly line at
+# Sri City", "a facility on Dixon's campus in Noida": the town follows the site.
+_SITE_IN = re.compile(
+    rf"\b(?:{_SITE}|lines?)\s+(?:of its own\s+)?(?:in|at)\s+(?P<place>{_PLACE_RUN})"
+)
+# "the Greater Noida plant of Oppo", "its two Noida units", "Dixon's Tirupati unit": the town
+# names the site.
+_PLACE_SITE = re.compile(rf"(?<![\w'’-])(?P<place>{_PLACE_RUN})\s+(?:{_SITE}|units?)\b")
+# Words that start a capitalised run without naming a place: a sentence's first word, a
+# determiner, a month or day ("a plant in March").
+_NOT_PLACE_WORD = re.compile(
+    r"(?:the|its|their|his|her|our|a|an|this|that|these|those|all|both|"
+    r"jan\w*|feb\w*|march|april|may|june|july|aug\w*|sept?\w*|oct\w*|nov\w*|dec\w*|"
+    r"\w+day|\w*(?:ian|ese|ish)|fy\d*)",
+    re.IGNORECASE,
+)
+# A country or continent says where in the world, not the town or site (guidelines §6).
+_REGION = re.compile(
+    r"(?:india|china|vietnam|the us|us|usa|uk|europe|asia|africa|america|indonesia|japan|"
+    r"korea|south korea|taiwan|bangladesh|nepal|sri lanka|thailand|malaysia)",
+    re.IGNORECASE,
+)
+
+
+def _place(run: str) -> str | None:
+    """The town a capitalised run names, its leading determiners dropped; None for no town."""
+    words = run.split()
+    while words and _NOT_PLACE_WORD.fullmatch(words[0]):
+        words.pop(0)
+    place = " ".join(words)
+    if not place or _REGION.fullmatch(place) or any(ch.isdigit() for ch in place):
+        return None
+    return None if any(_NOT_PLACE_WORD.fullmatch(w) for w in words) else place
+
+
+def _owner(place: str, firms: Sequence[str]) -> bool:
+    """Whether a name before a site is a firm's ("from Dixon plants"): whose site, not where."""
+    return any(mentions(firm, place) or mentions(place, firm) for firm in firms)
+
+
+def facility_location(text: str, firms: Sequence[str]) -> str | None:
+    """The town or site where the text says work is done: "its plant in Bhiwadi, Rajasthan" →
+    "Bhiwadi", "the Greater Noida plant of Oppo" → "Greater Noida"; None when none is stated.
+
+    The state after the town is left out ("Bhiwadi, Rajasthan", "Bhiwadi in Rajasthan"): the
+    run of capitalised words stops at the comma or the "in". A name after "in"/"at" is a place;
+    a name before the site may be its owner's, and is then not one.
+    """
+    found = sorted(
+        [(m.start("place"), m.group("place"), False) for m in _SITE_IN.finditer(text)]
+        + [(m.start("place"), m.group("place"), True) for m in _PLACE_SITE.finditer(text)]
+    )
+    for _, run, may_be_owner in found:
+        place = _place(run)
+        if place is not None and not (may_be_owner and _owner(place, firms)):
+            return place
+    return None

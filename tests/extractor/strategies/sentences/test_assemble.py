@@ -264,6 +264,55 @@ def test_a_partnership_keeps_its_fields_and_evidence() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        (
+            [
+                {
+                    "text": "Qorvane makes phones for Brindle at its plant in Ostley, Marland.",
+                    "companies": ["Brindle", "Qorvane"],
+                    "deal": ["Brindle", "Qorvane", CM, "operational"],
+                },
+            ],
+            "Ostley",
+        ),
+        # The first statement says nothing of the site; its restatement does.
+        (
+            [
+                {
+                    "text": "Qorvane makes phones for Brindle.",
+                    "companies": ["Brindle", "Qorvane"],
+                    "deal": ["Brindle", "Qorvane", CM, "operational"],
+                },
+                {
+                    "text": "Brindle phones are made at the Tarwick plant of Qorvane.",
+                    "companies": ["Brindle", "Qorvane"],
+                    "deal": ["Brindle", "Qorvane", CM, "operational"],
+                },
+            ],
+            "Tarwick",
+        ),
+        # The firm's base is not where the work is done.
+        (
+            [
+                {
+                    "text": "Tarwick-based Qorvane makes phones for Brindle.",
+                    "companies": ["Brindle", "Qorvane"],
+                    "deal": ["Brindle", "Qorvane", CM, "operational"],
+                },
+            ],
+            None,
+        ),
+    ],
+)
+def test_a_partnership_takes_its_facility_from_a_statement(
+    sentences: Serialised, expected: str | None
+) -> None:
+    [found] = run(sentences).partnerships
+    assert (found.facility_location, found.evidence) == (expected, sentences[0]["text"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Figures: a restatement of a figure in a later sentence is recorded once (guidelines §8).
 

@@ -8,6 +8,7 @@ import pytest
 
 from extractor.strategies.sentences.cues import (
     brand_first,
+    facility_location,
     its_unit,
     listed_as_peers,
     mentions,
@@ -338,3 +339,30 @@ def test_refers_back(sentence: str, expected: bool) -> None:
 )
 def test_mentions_are_whole_words(text: str, name: str, expected: list[tuple[int, int]]) -> None:
     assert mentions(text, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A site, then "in"/"at" a town: the town as named, without the state after it.
+        ("Qorvane will assemble earbuds for Brindle at its facility in Tarwick.", "Tarwick"),
+        ("Qorvane makes phones for Brindle at its plant in Ostley, Marland, he said.", "Ostley"),
+        ("The venture will invest in a new facility at Ostley in Marland.", "Ostley"),
+        ("Qorvane is setting up a plant in Port Delm for Brindle.", "Port Delm"),
+        ("The partners will build a line on Qorvane's campus in Tarwick.", "Tarwick"),
+        # A town before a site names it; a determiner is not part of it.
+        ("Brindle phones are made at the Upper Tarwick plant of Qorvane.", "Upper Tarwick"),
+        ("The Ostley factory makes phones for Brindle.", "Ostley"),
+        ("Qorvane has made TVs for Brindle at its Tarwick unit since 2021.", "Tarwick"),
+        # A firm's name before a site says whose, not where; a subsidiary "unit" is no site.
+        ("Brindle exports phones made at Qorvane plants.", None),
+        ("Brindle and Qorvane's Indian unit agreed to form a venture.", None),
+        ("Brindle valued its Indian unit at USD 4.5 billion in a deal with Qorvane.", None),
+        # The firm's base, a country, a month: not where the work is done.
+        ("The Tarwick-based Qorvane makes phones for Brindle.", None),
+        ("Qorvane will make phones for Brindle at a plant in India.", None),
+        ("Qorvane will open a plant in March to make phones for Brindle.", None),
+    ],
+)
+def test_facility_location_is_the_town_of_a_site(sentence: str, expected: str | None) -> None:
+    assert facility_location(sentence, ["Brindle", "Qorvane"]) == expected
