@@ -224,8 +224,9 @@ def _parties(
 
     The grammar decides direction where it says it (`cues.brand_first`), else the model's answer
     stands. Two members of one list of peers are no relation. Work done "through its subsidiary
-    X" has X as the party (guidelines §6). A unit and its parent are one group, not partners
-    (that is `Company.parent`).
+    X" has X as the party (guidelines §6), as does a deal "with X, a wholly owned subsidiary of
+    Y": the statement names X as the party and Y only to say whose X is. A unit and its parent
+    are one group, not partners (that is `Company.parent`).
     """
     text = s.deal_evidence or s.text
     brand_form, partner_form = deal.brand, deal.partner
@@ -235,7 +236,11 @@ def _parties(
     if listed_as_peers(text, brand_form, partner_form):
         return None
     brand, partner = resolve[fold(brand_form)], resolve[fold(partner_form)]
-    units = [resolve[fold(c)] for c in named if through(text, c)]
+    units = [
+        resolve[fold(c)]
+        for c in named
+        if through(text, c) or any(parent_of(text, c, form) for form in (brand_form, partner_form))
+    ]
     brand, partner = (
         next((u for u in units if parents.get(u) == party), party) for party in (brand, partner)
     )

@@ -181,6 +181,19 @@ CASES: list[tuple[str, Serialised, list[tuple[str, str, str, str]], dict[str, st
         {"Qorvane": "Brindle"},
     ),
     (
+        "a deal with a unit named with its parent has the unit as partner",
+        [
+            {
+                "text": "Ulmo has signed an agreement with Qorvane Ltd, a wholly owned "
+                "subsidiary of Brindle, to make washing machines for the Ulmo brand.",
+                "companies": ["Ulmo", "Qorvane Ltd", "Brindle"],
+                "deal": ["Ulmo", "Brindle", CM, "in_talks"],
+            },
+        ],
+        [("Ulmo", "Qorvane Ltd", CM, "agreed")],
+        {"Qorvane Ltd": "Brindle"},
+    ),
+    (
         "a restatement with the parties the other way round is the same record",
         [
             {
