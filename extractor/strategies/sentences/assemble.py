@@ -22,11 +22,14 @@ from extractor.strategies.sentences.cues import (
     facility_location,
     its_unit,
     listed_as_peers,
+    named_as_unit,
     negated_relation,
+    one_phrase,
     parent_of,
     partnership_status,
     person_title,
     product_categories,
+    stake_trade_only,
     states_relation,
     through,
 )
@@ -233,13 +236,16 @@ def _parties(
     if brand_first(text, brand_form, partner_form) is False:
         brand_form, partner_form = partner_form, brand_form
     named = _named_in(s, resolve)
-    if listed_as_peers(text, brand_form, partner_form):
+    if listed_as_peers(text, brand_form, partner_form) or one_phrase(
+        text, brand_form, partner_form
+    ):
         return None
     brand, partner = resolve[fold(brand_form)], resolve[fold(partner_form)]
     units = [
         resolve[fold(c)]
         for c in named
-        if through(text, c) or any(parent_of(text, c, form) for form in (brand_form, partner_form))
+        if through(text, c)
+        or any(named_as_unit(text, c, form) for form in (brand_form, partner_form))
     ]
     brand, partner = (
         next((u for u in units if parents.get(u) == party), party) for party in (brand, partner)
@@ -263,6 +269,9 @@ def _partnerships(
         # sentence decides it and the kind, stage and products; a run-back over the sentence
         # before (`deal_evidence`) only supplies the parties.
         if not states_relation(s.text) or negated_relation(s.text):
+            continue
+        # A stake sold or bought, with no work stated beside it, is no partnership (§6).
+        if stake_trade_only(s.text, _named_in(s, resolve)):
             continue
         parties = _parties(s.deal, s, resolve, parents)
         if parties is None:

@@ -414,33 +414,51 @@ def brand_first(text: str, first: str, second: str) -> bool | None:
 # the manufacturing arm of …" is read as "Bhagwati Products, the manufacturing arm of …".
 _TAIL = r"(?:\s*(?:Pvt|Private|Ltd|Limited|Inc|Corp|Co|LLC|Plc|Group)\.?)*"
 _UNIT = r"(?:(?:wholly|majority|fully)[- ]owned )?(?:[\w-]+ ){0,2}?(?:subsidiary|unit|arm|division)"
-# How the text between two names says the first is the other's unit (True) or its parent (False).
-_PARENT_RULES: tuple[tuple[str, str, bool], ...] = (
+# How the text between two names says the first is the other's unit (True) or its parent
+# (False), and whether the unit heads the phrase ("C, a unit of P", "P's unit C": a party named
+# so is C) or only describes its parent ("P, which owns the C brand": the party is P).
+# (pattern over the text between, text after the second name must match, first is unit?,
+# unit heads the phrase?)
+_PARENT_RULES: tuple[tuple[str, str, bool, bool], ...] = (
     # "C, a wholly owned subsidiary of P", "C, the Indian unit of Taiwan's P"
-    (rf"^{_TAIL},\s+(?:a|an|the|its)\s+{_UNIT}\s+of\s+(?:[^\s.;,]+\s+){{0,4}}$", "", True),
+    (rf"^{_TAIL},\s+(?:a|an|the|its)\s+{_UNIT}\s+of\s+(?:[^\s.;,]+\s+){{0,4}}$", "", True, True),
     # "C, the P subsidiary that assembles phones"
-    (rf"^{_TAIL},\s+(?:a|an|the)\s+$", rf"^['’]?s?\s+{_UNIT}\b", True),
+    (rf"^{_TAIL},\s+(?:a|an|the)\s+$", rf"^['’]?s?\s+{_UNIT}\b", True, True),
     # "C, owned by P", "C, which is majority-owned by P"
     (
         rf"^{_TAIL},?\s+(?:which is\s+|that is\s+)?(?:wholly[- ]|majority[- ]|fully[- ])?"
         r"owned\s+by\s+(?:[^\s.;,]+\s+){0,2}$",
         "",
         True,
+        True,
     ),
     # "C's Chinese parent, P"
-    (r"^['’]s?\s+(?:[\w-]+\s+){0,2}parent(?: company| firm)?,?\s+$", "", True),
+    (r"^['’]s?\s+(?:[\w-]+\s+){0,2}parent(?: company| firm)?,?\s+$", "", True, False),
     # "P's Indian unit C", "P's smartphone arm, C"
-    (rf"^['’]s?\s+{_UNIT},?\s+$", "", False),
+    (rf"^['’]s?\s+{_UNIT},?\s+$", "", False, True),
     # "P, which owns the C brand"
-    (rf"^{_TAIL},?\s+which\s+owns\s+(?:the\s+)?$", "", False),
+    (rf"^{_TAIL},?\s+which\s+owns\s+(?:the\s+)?$", "", False, False),
 )
 _PARENT = [
-    (re.compile(between, re.IGNORECASE), re.compile(after, re.IGNORECASE), first_is_unit)
-    for between, after, first_is_unit in _PARENT_RULES
+    (re.compile(between, re.IGNORECASE), re.compile(after, re.IGNORECASE), first_is_unit, heads)
+    for between, after, first_is_unit, heads in _PARENT_RULES
 ]
 # "its subsidiary" reaches back to the firm named before it, but not past a sentence end or
 # further than a clause or two.
 _PARENT_REACH = 120
+
+
+def _parent_rule(text: str, first: str, second: str) -> tuple[bool, bool] | None:
+    """(first is the unit, the unit heads the phrase) by the first rule that reads the text."""
+    for x, y, x_is_first in ((first, second, True), (second, first, False)):
+        pair = _ordered(text, x, y)
+        if pair is None or pair[1][0] - pair[0][1] > _PARENT_REACH:
+            continue
+        between, after = text[pair[0][1] : pair[1][0]], text[pair[1][1] :]
+        for rule, tail, x_is_unit, heads in _PARENT:
+            if rule.search(between) and tail.search(after):
+                return x_is_unit == x_is_first, heads
+    return None
 
 
 def parent_of(text: str, first: str, second: str) -> bool | None:
@@ -449,15 +467,17 @@ def parent_of(text: str, first: str, second: str) -> bool | None:
     Read from the words between the two names: "C, a unit of P", "P's subsidiary C", "C, owned
     by P", "the local unit of P", "C's parent, P", "P, which owns C". A sister company is neither.
     """
-    for x, y, x_is_first in ((first, second, True), (second, first, False)):
-        pair = _ordered(text, x, y)
-        if pair is None or pair[1][0] - pair[0][1] > _PARENT_REACH:
-            continue
-        between, after = text[pair[0][1] : pair[1][0]], text[pair[1][1] :]
-        for rule, tail, x_is_unit in _PARENT:
-            if rule.search(between) and tail.search(after):
-                return x_is_unit == x_is_first
-    return None
+    found = _parent_rule(text, first, second)
+    return None if found is None else found[0]
+
+
+def named_as_unit(text: str, unit: str, parent: str) -> bool:
+    """Whether the text names `unit` as the head of a phrase that makes it `parent`'s unit.
+
+    "a deal with C, a wholly owned subsidiary of P" names C as the party, P only to say whose C
+    is; "P, which owns the C brand" names P.
+    """
+    return _parent_rule(text, unit, parent) == (True, True)
 
 
 _ITS_UNIT = re.compile(rf"\bits\s+{_UNIT},?\s+$", re.IGNORECASE)
@@ -598,3 +618,48 @@ def facility_location(text: str, firms: Sequence[str]) -> str | None:
         if place is not None and not (may_be_owner and _owner(place, firms)):
             return place
     return None
+
+
+# --- Not a partnership: a stake traded, one name phrase --------------------------------------
+
+# A stake changing hands: "proposed to sell a 40 per cent stake to a consortium …", "will
+# acquire a 26% stake in". Selling or buying equity is not working together (guidelines §6).
+_STAKE_TRADE = re.compile(
+    r"\b(?:sell|sells|selling|sold|sale|buy|buys|buying|bought|acquir\w+|pick\w* up|"
+    r"divest\w*|offload\w*)\b[^.;]{0,40}?\bstake\b|\bstake\s+sale\b",
+    re.IGNORECASE,
+)
+# The relation words that only a deal needs, not a working relation: a stake sale is "a deal"
+# with "investors" and "in talks", and states no work, venture or partnership.
+_DEAL_ONLY = re.compile(
+    r"deal|agreement|talks|discussions?|negotiat\w+|invest\w*|signed|inked|courting",
+    re.IGNORECASE,
+)
+
+
+def stake_trade_only(text: str, names: Sequence[str]) -> bool:
+    """Whether the text trades a stake and states no work between firms beside it.
+
+    "Vivo has proposed to sell a 40 per cent stake to a consortium led by Sahyadri Capital
+    Partners, in a deal …" is no partnership; "will acquire a 26% stake in P as part of a
+    manufacturing partnership" is one. The firms' own names ("… Capital Partners") are not
+    relation words.
+    """
+    if not _STAKE_TRADE.search(text):
+        return False
+    named = [span for name in names for span in mentions(text, name)]
+    words = [
+        m
+        for m in _RELATION.finditer(text)
+        if not any(start <= m.start() < end for start, end in named)
+    ]
+    return all(_DEAL_ONLY.fullmatch(m.group()) for m in words)
+
+
+def one_phrase(text: str, a: str, b: str) -> bool:
+    """Whether the two names stand side by side as one phrase: a description and the name it
+    describes ("Mumbai-based family office Shrivardhan Capital"), one firm, not two parties."""
+    spans = [sorted((x, y)) for x in mentions(text, a) for y in mentions(text, b)]
+    return any(
+        first[1] <= second[0] and not text[first[1] : second[0]].strip() for first, second in spans
+    )

@@ -194,6 +194,45 @@ CASES: list[tuple[str, Serialised, list[tuple[str, str, str, str]], dict[str, st
         {"Qorvane Ltd": "Brindle"},
     ),
     (
+        "a unit that only describes its parent leaves the parent the party",
+        [
+            {
+                "text": "Brindle, which owns the Qorvane brand, and Ulmo have agreed to form "
+                "a joint venture to make phones.",
+                "companies": ["Brindle", "Qorvane", "Ulmo"],
+                "deal": ["Brindle", "Ulmo", "joint_venture", "agreed"],
+            },
+        ],
+        [("Brindle", "Ulmo", "joint_venture", "agreed")],
+        {"Qorvane": "Brindle"},
+    ),
+    (
+        "a stake sold to investors is no partnership",
+        [
+            {
+                "text": "Brindle has proposed to sell a 40 per cent stake to investors led by "
+                "Qorvane Partners, in a deal that would value it at $4 billion.",
+                "companies": ["Brindle", "Qorvane Partners"],
+                "deal": ["Brindle", "Qorvane Partners", CM, "in_talks"],
+            },
+        ],
+        [],
+        {},
+    ),
+    (
+        "a description and the name it describes are one firm",
+        [
+            {
+                "text": "Investors include Tarwick-based family office Qorvane Capital and "
+                "a firm with manufacturing operations in Tarwick.",
+                "companies": ["Qorvane Capital", "Tarwick-based family office"],
+                "deal": ["Qorvane Capital", "Tarwick-based family office", CM, "in_talks"],
+            },
+        ],
+        [],
+        {},
+    ),
+    (
         "a restatement with the parties the other way round is the same record",
         [
             {

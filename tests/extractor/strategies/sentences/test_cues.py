@@ -12,11 +12,14 @@ from extractor.strategies.sentences.cues import (
     its_unit,
     listed_as_peers,
     mentions,
+    named_as_unit,
     negated_relation,
+    one_phrase,
     parent_of,
     partnership_status,
     person_title,
     refers_back,
+    stake_trade_only,
     states_relation,
     through,
 )
@@ -366,3 +369,59 @@ def test_mentions_are_whole_words(text: str, name: str, expected: list[tuple[int
 )
 def test_facility_location_is_the_town_of_a_site(sentence: str, expected: str | None) -> None:
     assert facility_location(sentence, ["Brindle", "Qorvane"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A stake sold or bought with only a deal's words: no work between firms.
+        (
+            "Brindle has proposed to sell a 40 per cent stake to investors led by Qorvane "
+            "Partners, in a deal that would value it at $4 billion.",
+            True,
+        ),
+        ("Brindle is in talks with Qorvane over the stake sale.", True),
+        # Work or a venture stated beside the stake: a partnership.
+        (
+            "Brindle will acquire a 26% stake in Qorvane as part of a manufacturing "
+            "partnership under which Qorvane will make ACs.",
+            False,
+        ),
+        ("Brindle will hold a 51 per cent stake in the venture with Qorvane.", False),
+        ("Brindle has signed a deal with Qorvane Partners.", False),
+    ],
+)
+def test_stake_trade_only(sentence: str, expected: bool) -> None:
+    assert stake_trade_only(sentence, ["Brindle", "Qorvane", "Qorvane Partners"]) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "a", "b", "expected"),
+    [
+        (
+            "Investors include Tarwick-based family office Qorvane Capital.",
+            "Qorvane Capital",
+            "Tarwick-based family office",
+            True,
+        ),
+        ("Brindle makes phones for Qorvane.", "Brindle", "Qorvane", False),
+        ("Brindle and Qorvane signed a deal.", "Qorvane", "Brindle", False),
+    ],
+)
+def test_one_phrase(sentence: str, a: str, b: str, expected: bool) -> None:
+    assert one_phrase(sentence, a, b) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Ulmo signed with Qorvane, a wholly owned subsidiary of Brindle, to make ACs.", True),
+        ("Ulmo signed with Brindle's unit Qorvane to make ACs.", True),
+        ("Ulmo signed with Qorvane, owned by Brindle, to make ACs.", True),
+        # The parent heads the phrase; the unit only describes it.
+        ("Brindle, which owns the Qorvane brand, and Ulmo will form a venture.", False),
+        ("Qorvane's parent, Brindle, signed with Ulmo.", False),
+    ],
+)
+def test_named_as_unit_heads_its_phrase(sentence: str, expected: bool) -> None:
+    assert named_as_unit(sentence, "Qorvane", "Brindle") is expected
