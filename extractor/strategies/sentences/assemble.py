@@ -279,8 +279,10 @@ def _partnerships(
         brand, partner = parties
         # Keyed by the kind the record will carry, so two sentences never give the same
         # partnership twice.
-        kind = PARTNERSHIP_KIND.first(s.text) or s.deal.kind
+        # A sentence that refers back ("The partners plan to invest …") names its relation's
+        # kind in the sentence it refers to ("… of the venture"), which outranks the model.
         evidence = s.deal_evidence or s.text
+        kind = PARTNERSHIP_KIND.first(s.text) or PARTNERSHIP_KIND.first(evidence) or s.deal.kind
         site = facility_location(evidence, list(resolve.values()))
         key = (frozenset((brand, partner)), kind.value)
         if key in seen:

@@ -207,6 +207,22 @@ CASES: list[tuple[str, Serialised, list[tuple[str, str, str, str]], dict[str, st
         {"Qorvane": "Brindle"},
     ),
     (
+        "a sentence referring back takes its kind from the sentence it refers to",
+        [
+            {
+                "text": "Brindle will own 60% of the venture and Qorvane the rest.",
+                "companies": ["Brindle", "Qorvane"],
+            },
+            {
+                "text": "The partners plan to invest $300 million in a plant.",
+                "deal": ["Brindle", "Qorvane", CM, "in_talks"],
+                "across": True,
+            },
+        ],
+        [("Brindle", "Qorvane", "joint_venture", "in_talks")],
+        {},
+    ),
+    (
         "a stake sold to investors is no partnership",
         [
             {
