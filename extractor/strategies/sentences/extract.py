@@ -10,6 +10,7 @@ Each finding keeps the sentence it came from as its evidence; grounding checks i
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -26,7 +27,7 @@ from extractor.strategies.sentences.answers import (
     names_model,
     speaker_model,
 )
-from extractor.strategies.sentences.candidates import candidates
+from extractor.strategies.sentences.candidates import candidates, common_words, model_text
 from extractor.strategies.sentences.cues import refers_back, states_relation
 from extractor.strategies.sentences.names import (
     company_problem,
@@ -107,6 +108,13 @@ class SentenceReader:
         # The list cap of every answer (`extraction.max_items`); it is part of each request.
         self.max_items = caller.config.extraction.max_items
         self.unanswered: list[str] = []
+        self._common_words: tuple[str, frozenset[str]] | None = None
+
+    def _common(self, document: str) -> frozenset[str]:
+        """`candidates.common_words` of the document being read, computed once per document."""
+        if self._common_words is None or self._common_words[0] is not document:
+            self._common_words = (document, common_words(document))
+        return self._common_words[1]
 
     async def _names(self, task: str, found: SentenceFindings) -> list[str]:
         try:
@@ -170,9 +178,11 @@ class SentenceReader:
     ) -> SentenceFindings:
         """One sentence; `context` (the sentence before) lets a relation span the two."""
         found = SentenceFindings(span, span.text(document))
-        found.companies = await self._names("companies", found)
+        named = may_name_anyone(found.text, self._common(document))
+        if named:
+            found.companies = await self._names("companies", found)
         for task in ("people", "organizations", "programs"):
-            if _CUES[task].search(found.text):
+            if _CUES[task].search(found.text) and (named or task == "programs"):
                 setattr(found, task, await self._names(task, found))
         if len(set(found.companies)) >= 2:
             # Two firms named without a relation word are a mere mention (guidelines §6).
@@ -250,3 +260,16 @@ async def read_article(
         if speaker:
             quotes.append((quote, speaker))
     return ArticleFindings(sentences, quotes, reader.unanswered)
+
+
+def may_name_anyone(sentence: str, common: frozenset[str]) -> bool:
+    """Whether a sentence can name a firm, a person or a body at all.
+
+    A sentence with no name-shaped span ("Exports rose 40% in the quarter.") names no one, so the
+    names question is not asked: the answer must hold a name, and the 270M model then invents
+    one. Letters of a script without case (Chinese, Devanagari) cannot be judged by capitals, so
+    such a sentence is always asked.
+    """
+    if candidates(model_text(sentence), common):
+        return True
+    return any(unicodedata.category(ch) == "Lo" for ch in sentence)
