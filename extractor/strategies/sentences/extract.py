@@ -27,7 +27,12 @@ from extractor.strategies.sentences.answers import (
     names_model,
     speaker_model,
 )
-from extractor.strategies.sentences.candidates import candidates, common_words, model_text
+from extractor.strategies.sentences.candidates import (
+    candidates,
+    common_words,
+    model_text,
+    titled_people,
+)
 from extractor.strategies.sentences.cues import refers_back, states_relation
 from extractor.strategies.sentences.names import (
     company_problem,
@@ -90,6 +95,8 @@ class SentenceFindings:
     export: ExportAnswer | None = None
     amounts: list[Amount] = field(default_factory=list)
     dropped: list[tuple[str, str, str]] = field(default_factory=list)
+    # People a job title stands beside: a person, whatever the names questions answered.
+    titled: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -184,6 +191,8 @@ class SentenceReader:
         for task in ("people", "organizations", "programs"):
             if _CUES[task].search(found.text) and (named or task == "programs"):
                 setattr(found, task, await self._names(task, found))
+            if task == "people" and named:
+                add_titled_people(found, self._common(document))
         if len(set(found.companies)) >= 2:
             # Two firms named without a relation word are a mere mention (guidelines §6).
             if states_relation(found.text):
@@ -273,3 +282,24 @@ def may_name_anyone(sentence: str, common: frozenset[str]) -> bool:
     if candidates(model_text(sentence), common):
         return True
     return any(unicodedata.category(ch) == "Lo" for ch in sentence)
+
+
+def add_titled_people(found: SentenceFindings, common: frozenset[str]) -> None:
+    """Adds every name a job title stands beside (`titled_people`) to the sentence's people.
+
+    The 270M model misses names in lists of titles ("president A, chief financial officer B"),
+    lists a titled person as a company, and is asked for people only where a cue word stands; a
+    title in apposition is English grammar's own mark of a person, so it decides. A titled name
+    the model gave shorter ("Ravi Kumar" of "Ravi Kumar Gupta") is replaced by it.
+    """
+    for name in titled_people(model_text(found.text), common):
+        if person_problem(name) is not None:
+            continue
+        found.titled.append(name)
+        found.companies = [c for c in found.companies if fold(c) != fold(name)]
+        found.people = [p for p in found.people if not _shorter_form(p, name)]
+        found.people.append(name)
+
+
+def _shorter_form(name: str, longer: str) -> bool:
+    return fold(longer) == fold(name) or fold(longer).startswith(fold(name) + " ")

@@ -11,7 +11,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from extractor.strategies.sentences.candidates import TITLE_WORDS
+from extractor.strategies.sentences.candidates import is_title_word
 from extractor_schemas.text import CORPORATE_SUFFIXES, find, fold, is_corporate_suffix
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "person_problem",
     "program_problem",
     "program_tail",
+    "same_person",
     "snap",
     "split_conjunction",
     "without_title",
@@ -169,7 +170,7 @@ def _without_suffixes(folded: str) -> str:
     return " ".join(words)
 
 
-def _same_person(name: str, candidate: str) -> bool:
+def same_person(name: str, candidate: str) -> bool:
     """ "A.Lall", "A. B. Lall" or "Atul Lall" for "Atul B Lall": the same surname after the
     initials of the first names, or after the first name with a middle initial left out."""
     words = candidate.split()
@@ -203,7 +204,7 @@ def snap(name: str, candidates: list[str]) -> str | None:
     exact = [c for c in candidates if bare in (fold(c), _without_suffixes(fold(c)))]
     if exact:
         return exact[0] if len(set(exact)) == 1 else None
-    by_initials = [c for c in candidates if _same_person(name, c)]
+    by_initials = [c for c in candidates if same_person(name, c)]
     if len(by_initials) == 1:
         return by_initials[0]
     allowed = max(1, len(bare) // _LETTERS_PER_SLIP)
@@ -224,7 +225,7 @@ def without_title(name: str) -> str:
     when that is still a first name and a surname.
     """
     words = name.split()
-    titled = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
+    titled = [i for i, w in enumerate(words) if is_title_word(w)]
     if not titled or len(words) - titled[-1] - 1 < 2:
         return name
     return " ".join(words[titled[-1] + 1 :])

@@ -189,3 +189,11 @@ def test_the_names_question_is_asked_only_where_a_name_can_stand(
     caller = _RelationCaller({})
     _read(caller, f"{sentence}\nexports, shipments and phones are sold.")
     assert (("companies", sentence) in caller.asked) is asked
+
+
+def test_a_titled_name_is_a_person_even_where_the_model_named_it_a_company() -> None:
+    sentence = "The panel included secretary Arun Dev and additional secretary Mira Talwen."
+    caller = _RelationCaller({sentence: ["Mira Talwen"]})
+    found = _read(caller, sentence).sentences[0]
+    assert (found.people, found.companies) == (["Arun Dev", "Mira Talwen"], [])
+    assert ("people", sentence) not in caller.asked  # no cue word: found by the title alone

@@ -351,6 +351,7 @@ def test_two_equally_close_spans_snap_to_neither() -> None:
         ("Chief Executive Kiran P Talwen", "Kiran P Talwen"),
         ("Vice Chairman & MD Kiran Talwen", "Kiran Talwen"),
         ("Dr. Mira Talwen", "Mira Talwen"),
+        ("Norvale Vice-Chairman Kiran B Talwen", "Kiran B Talwen"),  # a hyphenated title
         ("Kiran P Talwen", "Kiran P Talwen"),  # no title: as given
         ("Deputy Governor Talwen", "Deputy Governor Talwen"),  # a surname alone is no name
     ],
