@@ -64,11 +64,6 @@ _CUES = {
         r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b", re.IGNORECASE
     ),
     "export": re.compile(r"\bexport", re.IGNORECASE),
-    "partnership": re.compile(
-        r"\b(partner\w*|contract\w*|manufactur\w*|assembl\w*|alliance|deal|agreement|talks|"
-        r"discussions?|collaborat\w*|associat\w*|invest\w*)\b",
-        re.IGNORECASE,
-    ),
 }
 # Text addressed to the model, not the reader: an "ignore the instructions" clause or an embedded
 # JSON object. A name found only there is what a prompt injection asked for; grounding cannot
@@ -218,7 +213,7 @@ class SentenceReader:
         names = list(dict.fromkeys(context.companies + found.companies))
         if (
             len(names) < 2
-            or not _CUES["partnership"].search(found.text)
+            or not states_relation(found.text)
             or not refers_back(found.text)
         ):
             return
