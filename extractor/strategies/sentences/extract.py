@@ -118,7 +118,7 @@ class SentenceReader:
             self._common_words = (document, common_words(document))
         return self._common_words[1]
 
-    async def _names(self, task: str, found: SentenceFindings) -> list[str]:
+    async def _names(self, task: str, found: SentenceFindings, common: frozenset[str]) -> list[str]:
         try:
             answer = await self.caller.ask(
                 names_model(self.max_items), self.prompts.render(task, found.text)
@@ -134,7 +134,7 @@ class SentenceReader:
         if task == "people":
             names = [without_title(n) for n in names]
         for name in dict.fromkeys(self._as_written(n, found.text) for n in names):
-            problem = self._problem(task, name, found.text, taken)
+            problem = self._problem(task, name, found.text, taken, common)
             if problem:
                 found.dropped.append((task, name, problem))
             else:
@@ -150,7 +150,9 @@ class SentenceReader:
         return snap(name, candidates(sentence)) or name
 
     @staticmethod
-    def _problem(task: str, name: str, sentence: str, taken: set[str]) -> str | None:
+    def _problem(
+        task: str, name: str, sentence: str, taken: set[str], common: frozenset[str]
+    ) -> str | None:
         """Why a name the model gave cannot be kept for this task, if it cannot."""
         if not occurs(name, sentence):
             return f"name {name!r} does not occur in its sentence"
@@ -160,9 +162,10 @@ class SentenceReader:
             return f"{name!r} was already named as a company or person"
         checks = {
             "companies": company_problem,
-            "people": person_problem,
             "organizations": organization_problem,
         }
+        if task == "people":
+            return person_problem(name, common)
         if task in checks:
             return checks[task](name)
         return program_problem(name, sentence)
@@ -180,14 +183,15 @@ class SentenceReader:
     ) -> SentenceFindings:
         """One sentence; `context` (the sentence before) lets a relation span the two."""
         found = SentenceFindings(span, span.text(document))
-        named = may_name_anyone(found.text, self._common(document))
+        common = self._common(document)
+        named = may_name_anyone(found.text, common)
         if named:
-            found.companies = await self._names("companies", found)
+            found.companies = await self._names("companies", found, common)
         for task in ("people", "organizations", "programs"):
             if _CUES[task].search(found.text) and (named or task == "programs"):
-                setattr(found, task, await self._names(task, found))
+                setattr(found, task, await self._names(task, found, common))
             if task == "people" and named:
-                add_titled_people(found, self._common(document))
+                add_titled_people(found, common)
         if len(set(found.companies)) >= 2:
             # Two firms named without a relation word are a mere mention (guidelines §6).
             if states_relation(found.text):
@@ -211,11 +215,7 @@ class SentenceReader:
         naming two firms is not about them: asking it gave a relation to any adjacent pair.
         """
         names = list(dict.fromkeys(context.companies + found.companies))
-        if (
-            len(names) < 2
-            or not states_relation(found.text)
-            or not refers_back(found.text)
-        ):
+        if len(names) < 2 or not states_relation(found.text) or not refers_back(found.text):
             return
         joined = SentenceFindings(
             Span(context.span.start, found.span.end), document[context.span.start : found.span.end]
@@ -288,7 +288,7 @@ def add_titled_people(found: SentenceFindings, common: frozenset[str]) -> None:
     the model gave shorter ("Ravi Kumar" of "Ravi Kumar Gupta") is replaced by it.
     """
     for name in titled_people(model_text(found.text), common):
-        if person_problem(name) is not None:
+        if person_problem(name, common) is not None:
             continue
         found.titled.append(name)
         found.companies = [c for c in found.companies if fold(c) != fold(name)]

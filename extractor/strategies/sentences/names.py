@@ -109,10 +109,17 @@ def company_problem(name: str) -> str | None:
     return None
 
 
-def person_problem(name: str) -> str | None:
+def person_problem(name: str, common: frozenset[str] = frozenset()) -> str | None:
+    """Why a name cannot be a person's; `common` holds the words the article writes lowercase.
+
+    A word the article also writes lowercase is a common noun ("Optiemus Electronics", where
+    the text speaks of "electronics"), and a personal name is made of proper nouns only.
+    """
     words = name.split()
     if len(words) < 2:
         return f"{name!r} is a single word: not a full personal name"
+    if any(w.lower() in common for w in words):
+        return f"{name!r} holds a word the article writes lowercase: not a personal name"
     if is_corporate(name) or is_place(name) or has_digit(name):
         return f"{name!r} is not a personal name"
     if not all(w[:1].isupper() for w in words if len(w) > 2):
