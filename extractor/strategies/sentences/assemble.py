@@ -34,7 +34,7 @@ from extractor.strategies.sentences.cues import (
     through,
 )
 from extractor.strategies.sentences.extract import ArticleFindings, SentenceFindings
-from extractor.strategies.sentences.names import core_name, occurs
+from extractor.strategies.sentences.names import core_name, occurs, same_person
 from extractor.strategies.sentences.preextract import (
     Amount,
     metric_for,
@@ -171,8 +171,18 @@ def _parents(findings: ArticleFindings, resolve: dict[str, str]) -> dict[str, st
     return parents
 
 
+def _titled(findings: ArticleFindings) -> set[str]:
+    """Names, folded, that a job title marks as a person somewhere in the article."""
+    return {fold(n) for s in findings.sentences for n in s.titled}
+
+
 def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]]:
-    groups = _merge_names(n for s in findings.sentences for n in s.companies)
+    # A name the model listed as a firm in one sentence is still a person where a title stands
+    # beside it in another ("… Sunita Das said", "additional secretary Sunita Das").
+    people = _titled(findings)
+    groups = _merge_names(
+        n for s in findings.sentences for n in s.companies if fold(n) not in people
+    )
     resolve = _resolver(groups)
     parents = _parents(findings, resolve)
     companies = []
@@ -218,6 +228,17 @@ def _person(name: str, sentence: str, resolve: dict[str, str]) -> Person:
     if organization is not None:
         organization = resolve.get(fold(organization), organization)
     return Person(name=name, title=title, organization=organization, evidence=sentence)
+
+
+def _people(findings: ArticleFindings, resolve: dict[str, str]) -> list[Person]:
+    """One record per person: "Atul Lall" is "Atul B Lall" when the article names him so too
+    (`names.same_person`), and the fuller form, as the article writes it, is kept."""
+    named = _named(findings, "people", resolve)
+    return [
+        _person(name, s.text, resolve)
+        for name, s in named.items()
+        if not any(other != name and same_person(name, other) for other in named)
+    ]
 
 
 def _parties(
@@ -422,9 +443,7 @@ def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> Artic
             Organization(name=n, kind=_org_kind(n), evidence=s.text)
             for n, s in _named(findings, "organizations", resolve).items()
         ],
-        people=[
-            _person(n, s.text, resolve) for n, s in _named(findings, "people", resolve).items()
-        ],
+        people=_people(findings, resolve),
         partnerships=_partnerships(
             findings, resolve, {c.name: c.parent for c in companies if c.parent}
         ),

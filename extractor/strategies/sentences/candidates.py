@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 from extractor_schemas.text import is_corporate_suffix
 
-__all__ = ["candidates", "common_words", "model_text", "person_shaped"]
+__all__ = [
+    "candidates",
+    "common_words",
+    "is_title_word",
+    "model_text",
+    "person_shaped",
+    "title_before",
+    "titled_people",
+]
 
 # A word as written: letters or digits, with inner apostrophes, periods, hyphens and ampersands.
 # A period stays inside ("U.S.", "Ltd.") unless a capitalised word follows it directly, as where
@@ -286,3 +294,98 @@ def person_shaped(name: str) -> bool:
         and not any(is_corporate_suffix(w) for w in words)
         and "(" not in name
     )
+
+
+# Title words that are adjectives or stand for a firm before a name ("its partner Dixon", "senior
+# Kestrin staff"): only a noun title right before a name makes it a person's.
+_NOT_BEFORE_A_NAME = frozenset({"partner", "senior", "deputy", "vice", "additional", "managing"})
+# How many words an appositive title may take after the comma ("senior vice president").
+_TITLE_AFTER_REACH = 4
+# Words that close an appositive title ("director of …", "partner at …") where no comma does.
+_TITLE_CLOSERS = frozenset({"of", "at", "for", "with", "in", "who"})
+_DETERMINER = r"(?:(?:an?|the|its|their|his|her)\s+)?(?:[\w’'-]+['’]s\s+)?"
+
+
+def is_title_word(word: str) -> bool:
+    """A job title or honorific, hyphenated ones by their last part ("Vice-Chairman")."""
+    return word.lower().strip(".,").split("-")[-1] in TITLE_WORDS
+
+
+def title_before(text: str, start: int) -> tuple[int, int] | None:
+    """The span of the title phrase right before a name, if one stands there.
+
+    "CEO Arvind Malhotra", "chief financial officer Li Wei", "vice-chairman and MD Atul B Lall",
+    "Indian Prime Minister Narendra Modi": title words, the lowercase words between them, and a
+    nationality before them. A comma closes the phrase ("MD, Dixon Technologies" is a firm).
+    """
+    words = list(re.finditer(r"\S+", text[:start]))
+    if not words or text[start - 1 : start] != " ":
+        return None
+    last = words[-1].group()
+    if last.endswith(",") or not is_title_word(last) or last.lower() in _NOT_BEFORE_A_NAME:
+        return None
+    first = len(words) - 1
+    for k in range(len(words) - 2, -1, -1):
+        word = words[k].group()
+        if word.endswith(","):
+            break
+        if is_title_word(word) or (_DEMONYM.match(word) and k == first - 1):
+            first = k
+        elif not (word.lower() in {"and", "&"} or _is_lowercase_word(word)):
+            break
+    return words[first].start(), words[-1].end()
+
+
+def _is_lowercase_word(word: str) -> bool:
+    return word[:1].islower() and word.lower() not in _FUNCTION_WORDS
+
+
+def _titled_before(text: str, start: int) -> bool:
+    return title_before(text, start) is not None
+
+
+def _titled_after(text: str, end: int) -> bool:
+    """ "Kunal Sethi, chief executive officer of …", "Rakesh Menon, partner at …", "X, the firm's
+    CEO,": a title phrase after the comma, closed by punctuation or a preposition; "…, told
+    analysts earlier" is a verb phrase, not a title."""
+    found = re.match(rf",\s+{_DETERMINER}", text[end:])
+    if found is None:
+        return False
+    words = text[end + found.end() :].split()[:_TITLE_AFTER_REACH]
+    titled = False
+    for word in words:
+        bare = word.lower().rstrip(",.;:")
+        if is_title_word(word) and not _plural_title(word):
+            if word[-1] in ",.;:":
+                return True
+            titled = True
+        elif titled and bare in _TITLE_CLOSERS:
+            return True
+        elif bare not in {"and", "&"} and (not word[:1].islower() or bare in _FUNCTION_WORDS):
+            return False
+    return titled and len(words) < _TITLE_AFTER_REACH
+
+
+def _plural_title(word: str) -> bool:
+    """ "analysts", "directors": a group's title, never one person's."""
+    bare = word.lower().strip(".,;:")
+    return bare.endswith("s") and bare[:-1] in TITLE_WORDS
+
+
+def titled_people(sentence: str, common: frozenset[str] = frozenset()) -> list[str]:
+    """The sentence's person-shaped names that a job title stands right beside.
+
+    English sets a title in apposition to a person's name, before it ("CEO Arvind Malhotra") or
+    after it with a comma ("Kunal Sethi, managing director of Karbonn"): such a name is a person
+    whether or not the sentence has a speech verb, and in a list of titles and names each is.
+    A firm can stand there too ("Dixon, a partner of …"): the caller drops names it knows as firms.
+    """
+    people = []
+    for name in candidates(sentence, common):
+        if not person_shaped(name):
+            continue
+        for match in re.finditer(re.escape(name), sentence):
+            if _titled_before(sentence, match.start()) or _titled_after(sentence, match.end()):
+                people.append(name)
+                break
+    return people

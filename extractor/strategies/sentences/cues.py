@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
+from extractor.strategies.sentences.candidates import title_before
 from extractor.strategies.sentences.names import is_place
 from extractor_schemas import (
     CompanyRole,
@@ -155,11 +156,8 @@ _TITLE_AFTER = re.compile(
     r"^,\s*(?:an? |the )?(?P<title>[a-zA-Z][\w &.-]{2,60}?)\s+(?:of|at)\s+(?P<clause>[^,.;]+)"
 )
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w&'’-]*(?: (?:&|[A-Z][\w&'’()-]*))*")
-_TITLE_BEFORE = re.compile(
-    r"(?:(?P<org>[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*)*) )?(?P<title>(?:[a-z-]+ )?"
-    r"(?:chairman|chairperson|chief executive|CEO|MD|director|vice-chairman|analyst|minister|"
-    r"president|founder))\s$"
-)
+# The organization written right before a title: "Transsion India CEO", "Dixon vice-chairman".
+_ORG_BEFORE = re.compile(r"(?P<org>[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*)*) $")
 
 
 # How far before a name "Xiaomi India chairman" is looked for. Searching the whole sentence before
@@ -185,12 +183,12 @@ def person_title(sentence: str, name: str) -> tuple[str | None, str | None]:
             if not r.endswith(("'s", "’s"))
         ]
         return after.group("title"), runs[-1] if runs else None
-    before = _TITLE_BEFORE.search(
-        unicodedata.normalize("NFC", sentence[max(0, at - _TITLE_REACH) : at])
-    )
-    if before:
-        return before.group("title"), before.group("org")
-    return None, None
+    prefix = unicodedata.normalize("NFC", sentence[max(0, at - _TITLE_REACH) : at])
+    before = title_before(prefix, len(prefix))
+    if before is None:
+        return None, None
+    org = _ORG_BEFORE.search(prefix[: before[0]])
+    return prefix[before[0] : before[1]], org.group("org") if org else None
 
 
 # --- Relations: status, statement, negation, direction, parent ------------------------------

@@ -10,6 +10,7 @@ Each finding keeps the sentence it came from as its evidence; grounding checks i
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -26,7 +27,12 @@ from extractor.strategies.sentences.answers import (
     names_model,
     speaker_model,
 )
-from extractor.strategies.sentences.candidates import candidates
+from extractor.strategies.sentences.candidates import (
+    candidates,
+    common_words,
+    model_text,
+    titled_people,
+)
 from extractor.strategies.sentences.cues import refers_back, states_relation
 from extractor.strategies.sentences.names import (
     company_problem,
@@ -58,11 +64,6 @@ _CUES = {
         r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b", re.IGNORECASE
     ),
     "export": re.compile(r"\bexport", re.IGNORECASE),
-    "partnership": re.compile(
-        r"\b(partner\w*|contract\w*|manufactur\w*|assembl\w*|alliance|deal|agreement|talks|"
-        r"discussions?|collaborat\w*|associat\w*|invest\w*)\b",
-        re.IGNORECASE,
-    ),
 }
 # Text addressed to the model, not the reader: an "ignore the instructions" clause or an embedded
 # JSON object. A name found only there is what a prompt injection asked for; grounding cannot
@@ -89,6 +90,8 @@ class SentenceFindings:
     export: ExportAnswer | None = None
     amounts: list[Amount] = field(default_factory=list)
     dropped: list[tuple[str, str, str]] = field(default_factory=list)
+    # People a job title stands beside: a person, whatever the names questions answered.
+    titled: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,8 +110,15 @@ class SentenceReader:
         # The list cap of every answer (`extraction.max_items`); it is part of each request.
         self.max_items = caller.config.extraction.max_items
         self.unanswered: list[str] = []
+        self._common_words: tuple[str, frozenset[str]] | None = None
 
-    async def _names(self, task: str, found: SentenceFindings) -> list[str]:
+    def _common(self, document: str) -> frozenset[str]:
+        """`candidates.common_words` of the document being read, computed once per document."""
+        if self._common_words is None or self._common_words[0] is not document:
+            self._common_words = (document, common_words(document))
+        return self._common_words[1]
+
+    async def _names(self, task: str, found: SentenceFindings, common: frozenset[str]) -> list[str]:
         try:
             answer = await self.caller.ask(
                 names_model(self.max_items), self.prompts.render(task, found.text)
@@ -124,7 +134,7 @@ class SentenceReader:
         if task == "people":
             names = [without_title(n) for n in names]
         for name in dict.fromkeys(self._as_written(n, found.text) for n in names):
-            problem = self._problem(task, name, found.text, taken)
+            problem = self._problem(task, name, found.text, taken, common)
             if problem:
                 found.dropped.append((task, name, problem))
             else:
@@ -140,7 +150,9 @@ class SentenceReader:
         return snap(name, candidates(sentence)) or name
 
     @staticmethod
-    def _problem(task: str, name: str, sentence: str, taken: set[str]) -> str | None:
+    def _problem(
+        task: str, name: str, sentence: str, taken: set[str], common: frozenset[str]
+    ) -> str | None:
         """Why a name the model gave cannot be kept for this task, if it cannot."""
         if not occurs(name, sentence):
             return f"name {name!r} does not occur in its sentence"
@@ -150,9 +162,10 @@ class SentenceReader:
             return f"{name!r} was already named as a company or person"
         checks = {
             "companies": company_problem,
-            "people": person_problem,
             "organizations": organization_problem,
         }
+        if task == "people":
+            return person_problem(name, common)
         if task in checks:
             return checks[task](name)
         return program_problem(name, sentence)
@@ -170,10 +183,15 @@ class SentenceReader:
     ) -> SentenceFindings:
         """One sentence; `context` (the sentence before) lets a relation span the two."""
         found = SentenceFindings(span, span.text(document))
-        found.companies = await self._names("companies", found)
+        common = self._common(document)
+        named = may_name_anyone(found.text, common)
+        if named:
+            found.companies = await self._names("companies", found, common)
         for task in ("people", "organizations", "programs"):
-            if _CUES[task].search(found.text):
-                setattr(found, task, await self._names(task, found))
+            if _CUES[task].search(found.text) and (named or task == "programs"):
+                setattr(found, task, await self._names(task, found, common))
+            if task == "people" and named:
+                add_titled_people(found, common)
         if len(set(found.companies)) >= 2:
             # Two firms named without a relation word are a mere mention (guidelines §6).
             if states_relation(found.text):
@@ -197,11 +215,7 @@ class SentenceReader:
         naming two firms is not about them: asking it gave a relation to any adjacent pair.
         """
         names = list(dict.fromkeys(context.companies + found.companies))
-        if (
-            len(names) < 2
-            or not _CUES["partnership"].search(found.text)
-            or not refers_back(found.text)
-        ):
+        if len(names) < 2 or not states_relation(found.text) or not refers_back(found.text):
             return
         joined = SentenceFindings(
             Span(context.span.start, found.span.end), document[context.span.start : found.span.end]
@@ -250,3 +264,37 @@ async def read_article(
         if speaker:
             quotes.append((quote, speaker))
     return ArticleFindings(sentences, quotes, reader.unanswered)
+
+
+def may_name_anyone(sentence: str, common: frozenset[str]) -> bool:
+    """Whether a sentence can name a firm, a person or a body at all.
+
+    A sentence with no name-shaped span ("Exports rose 40% in the quarter.") names no one, so the
+    names question is not asked: the answer must hold a name, and the 270M model then invents
+    one. Letters of a script without case (Chinese, Devanagari) cannot be judged by capitals, so
+    such a sentence is always asked.
+    """
+    if candidates(model_text(sentence), common):
+        return True
+    return any(unicodedata.category(ch) == "Lo" for ch in sentence)
+
+
+def add_titled_people(found: SentenceFindings, common: frozenset[str]) -> None:
+    """Adds every name a job title stands beside (`titled_people`) to the sentence's people.
+
+    The 270M model misses names in lists of titles ("president A, chief financial officer B"),
+    lists a titled person as a company, and is asked for people only where a cue word stands; a
+    title in apposition is English grammar's own mark of a person, so it decides. A titled name
+    the model gave shorter ("Ravi Kumar" of "Ravi Kumar Gupta") is replaced by it.
+    """
+    for name in titled_people(model_text(found.text), common):
+        if person_problem(name, common) is not None:
+            continue
+        found.titled.append(name)
+        found.companies = [c for c in found.companies if fold(c) != fold(name)]
+        found.people = [p for p in found.people if not _shorter_form(p, name)]
+        found.people.append(name)
+
+
+def _shorter_form(name: str, longer: str) -> bool:
+    return fold(longer) == fold(name) or fold(longer).startswith(fold(name) + " ")

@@ -11,7 +11,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from extractor.strategies.sentences.candidates import TITLE_WORDS
+from extractor.strategies.sentences.candidates import is_title_word
 from extractor_schemas.text import CORPORATE_SUFFIXES, find, fold, is_corporate_suffix
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "person_problem",
     "program_problem",
     "program_tail",
+    "same_person",
     "snap",
     "split_conjunction",
     "without_title",
@@ -108,10 +109,17 @@ def company_problem(name: str) -> str | None:
     return None
 
 
-def person_problem(name: str) -> str | None:
+def person_problem(name: str, common: frozenset[str] = frozenset()) -> str | None:
+    """Why a name cannot be a person's; `common` holds the words the article writes lowercase.
+
+    A word the article also writes lowercase is a common noun ("Optiemus Electronics", where
+    the text speaks of "electronics"), and a personal name is made of proper nouns only.
+    """
     words = name.split()
     if len(words) < 2:
         return f"{name!r} is a single word: not a full personal name"
+    if any(w.lower() in common for w in words):
+        return f"{name!r} holds a word the article writes lowercase: not a personal name"
     if is_corporate(name) or is_place(name) or has_digit(name):
         return f"{name!r} is not a personal name"
     if not all(w[:1].isupper() for w in words if len(w) > 2):
@@ -169,7 +177,7 @@ def _without_suffixes(folded: str) -> str:
     return " ".join(words)
 
 
-def _same_person(name: str, candidate: str) -> bool:
+def same_person(name: str, candidate: str) -> bool:
     """ "A.Lall", "A. B. Lall" or "Atul Lall" for "Atul B Lall": the same surname after the
     initials of the first names, or after the first name with a middle initial left out."""
     words = candidate.split()
@@ -203,7 +211,7 @@ def snap(name: str, candidates: list[str]) -> str | None:
     exact = [c for c in candidates if bare in (fold(c), _without_suffixes(fold(c)))]
     if exact:
         return exact[0] if len(set(exact)) == 1 else None
-    by_initials = [c for c in candidates if _same_person(name, c)]
+    by_initials = [c for c in candidates if same_person(name, c)]
     if len(by_initials) == 1:
         return by_initials[0]
     allowed = max(1, len(bare) // _LETTERS_PER_SLIP)
@@ -224,7 +232,7 @@ def without_title(name: str) -> str:
     when that is still a first name and a surname.
     """
     words = name.split()
-    titled = [i for i, w in enumerate(words) if w.lower().strip(".,") in TITLE_WORDS]
+    titled = [i for i, w in enumerate(words) if is_title_word(w)]
     if not titled or len(words) - titled[-1] - 1 < 2:
         return name
     return " ".join(words[titled[-1] + 1 :])

@@ -482,3 +482,57 @@ def test_a_restated_figure_is_recorded_once(
     sentences: Serialised, expected: list[tuple[str, float, str, str]]
 ) -> None:
     assert figures_of(sentences) == expected
+
+
+# --- People: a title marks a person; one person however often named ------------------------------
+
+
+def _people_run(sentences: list[tuple[str, list[str], list[str], list[str]]]) -> ArticleRecord:
+    """Sentences as (text, companies, people, titled names), joined by a space."""
+    document, found = "", []
+    for text, companies, people, titled in sentences:
+        start = len(document) + (1 if document else 0)
+        document = f"{document} {text}" if document else text
+        found.append(
+            SentenceFindings(
+                Span(start, len(document)), text, companies, people=people, titled=titled
+            )
+        )
+    main = MainArticle((Paragraph(0, len(document)),))
+    return assemble("doc", main, ArticleFindings(found, [], []))
+
+
+@pytest.mark.parametrize(
+    ("sentences", "people", "companies"),
+    [
+        (
+            [
+                ("Kestrin MD Arun B Dev spoke.", ["Kestrin"], ["Arun B Dev"], ["Arun B Dev"]),
+                ("Arun Dev said so.", [], ["Arun Dev"], []),
+            ],
+            ["Arun B Dev"],
+            ["Kestrin"],
+        ),
+        (
+            [  # the model named her a firm where no title stands; a title elsewhere decides
+                ("Mira Talwen approved it.", ["Mira Talwen"], [], []),
+                ("Kestrin CEO Mira Talwen spoke.", ["Kestrin"], ["Mira Talwen"], ["Mira Talwen"]),
+            ],
+            ["Mira Talwen"],
+            ["Kestrin"],
+        ),
+        (
+            [("Arun Dev and Arun Tal spoke.", [], ["Arun Dev", "Arun Tal"], [])],
+            ["Arun Dev", "Arun Tal"],
+            [],
+        ),
+    ],
+)
+def test_people_are_one_record_each_and_a_titled_name_is_no_company(
+    sentences: list[tuple[str, list[str], list[str], list[str]]],
+    people: list[str],
+    companies: list[str],
+) -> None:
+    record = _people_run(sentences)
+    assert [p.name for p in record.people] == people
+    assert [c.name for c in record.companies] == companies

@@ -11,6 +11,8 @@ from extractor.strategies.sentences.candidates import (
     common_words,
     model_text,
     person_shaped,
+    title_before,
+    titled_people,
 )
 
 SHY, ZWSP = "\u00ad", "\u200b"
@@ -124,3 +126,56 @@ def test_common_words_mark_a_starts_capital(
     sentence: str, document: str, expected: list[str]
 ) -> None:
     assert candidates(sentence, common_words(document)) == expected
+
+
+# --- People a job title stands beside ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "people"),
+    [
+        # before the name: one title word, several, hyphenated, in a list
+        ("Kestrin CEO Mira Talwen said demand was strong.", ["Mira Talwen"]),
+        ("Its chief financial officer Arun P Dev left.", ["Arun P Dev"]),
+        ("Kestrin vice-chairman Arun B Dev spoke.", ["Arun B Dev"]),
+        (
+            "The board includes president Mira Talwen, chief financial officer Arun Dev and "
+            "head Li Wei.",
+            ["Mira Talwen", "Arun Dev", "Li Wei"],
+        ),
+        ("The talks were led by Prime Minister Arun Dev.", ["Arun Dev"]),
+        # after the name, as an appositive closed by punctuation or a preposition
+        ("Mira Talwen, managing director of Kestrin Systems, said so.", ["Mira Talwen"]),
+        ("Mira Talwen, chief executive officer of Kestrin, said so.", ["Mira Talwen"]),
+        ("Mira Talwen, partner at a law firm, said so.", ["Mira Talwen"]),
+        ("Mira Talwen, an analyst who tracks the sector, said so.", ["Mira Talwen"]),
+        ('"It works," said Arun Dev, Vice Chairman & MD, Kestrin Systems (India).', ["Arun Dev"]),
+        # not a person: a firm after a partner or a closed title, a verb phrase, a plural title
+        ("Its manufacturing partner Kestrin Systems grew.", []),
+        ("Arun Dev, Vice Chairman & MD, Kestrin Systems (India) said.", ["Arun Dev"]),
+        ("Kestrin Systems, told analysts earlier this month that sales grew.", []),
+        ("Kestrin Systems, whose chairman resigned, grew.", []),
+        ("Mira Talwen said demand was strong.", []),
+        ("Kestrin Systems, analysts said, grew.", []),
+    ],
+)
+def test_titled_people(sentence: str, people: list[str]) -> None:
+    assert titled_people(sentence) == people
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Kestrin CEO ", "CEO"),
+        ("the chief financial officer ", "chief financial officer"),
+        ("Kestrin vice-chairman and MD ", "vice-chairman and MD"),
+        ("talks with Indian Prime Minister ", "Indian Prime Minister"),
+        ("its leadership includes president ", "president"),
+        ("its partner ", None),  # "partner" before a name stands for a firm
+        ("Vice Chairman & MD, ", None),  # a comma closes the title: a firm follows
+        ("he said ", None),
+    ],
+)
+def test_title_before(text: str, title: str | None) -> None:
+    span = title_before(text, len(text))
+    assert (text[span[0] : span[1]] if span else None) == title

@@ -46,6 +46,29 @@ from extractor.strategies.sentences.cues import (
         ),
         ("Ajay Singhania said so.", "Ajay Singhania", (None, None)),
         ("Nobody said so.", "Ajay Singhania", (None, None)),
+        # A title of several words, the words between titles, a nationality before them.
+        (
+            "Kestrin India chief financial officer Mira Talwen said.",
+            "Mira Talwen",
+            ("chief financial officer", "Kestrin India"),
+        ),
+        (
+            "Kestrin vice-chairman and MD Arun P Dev said.",
+            "Arun P Dev",
+            ("vice-chairman and MD", "Kestrin"),
+        ),
+        (
+            "The visit of Indian Prime Minister Arun Dev ended.",
+            "Arun Dev",
+            ("Indian Prime Minister", None),
+        ),
+        # In a list the title is the one before this name; a verb before it is not a title.
+        (
+            "Its leadership includes president Arun Dev and chief executive Mira Talwen.",
+            "Mira Talwen",
+            ("chief executive", None),
+        ),
+        ("Its leadership includes president Arun Dev.", "Arun Dev", ("president", None)),
     ],
 )
 def test_person_title(sentence: str, name: str, expected: tuple[str | None, str | None]) -> None:

@@ -164,3 +164,36 @@ def test_a_quotation_carried_on_over_paragraphs_keeps_its_speaker_without_asking
     found = _read(caller, text)
     assert [speaker for _, speaker in found.quotes] == ["Kiran Talwen"] * 3
     assert [task for task, _ in caller.asked].count("speaker") == 1
+
+
+# --- No names question for a sentence that names no one ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asked"),
+    [
+        ("Exports rose 40% in the quarter to March.", False),  # "exports" is lowercase below
+        ("The company said demand was strong.", False),  # "The" starts the sentence only
+        ("Shipments of phones fell, the ministry said.", False),
+        ("Kestrin Systems will make phones in India.", True),
+        ("Phones made by Kestrin rose 40%.", True),
+        ("Its partner, iQOO, said demand was strong.", True),  # mixed case is a name
+        ("小米 will make phones in India.", True),  # a caseless script is always asked
+    ],
+)
+def test_the_names_question_is_asked_only_where_a_name_can_stand(
+    sentence: str, asked: bool
+) -> None:
+    # The second line writes the words lowercase, as an article does, so that a capital at the
+    # sentence's start reads as the start's (`candidates.common_words`).
+    caller = _RelationCaller({})
+    _read(caller, f"{sentence}\nexports, shipments and phones are sold.")
+    assert (("companies", sentence) in caller.asked) is asked
+
+
+def test_a_titled_name_is_a_person_even_where_the_model_named_it_a_company() -> None:
+    sentence = "The panel included secretary Arun Dev and additional secretary Mira Talwen."
+    caller = _RelationCaller({sentence: ["Mira Talwen"]})
+    found = _read(caller, sentence).sentences[0]
+    assert (found.people, found.companies) == (["Arun Dev", "Mira Talwen"], [])
+    assert ("people", sentence) not in caller.asked  # no cue word: found by the title alone

@@ -18,7 +18,7 @@ from extractor.config import ExtractionConfig, RunConfig
 from extractor.grounding import ground_record
 from extractor.isolate import MainArticle, Paragraph
 from extractor.strategies.sentences.assemble import assemble
-from extractor.strategies.sentences.candidates import candidates
+from extractor.strategies.sentences.candidates import candidates, common_words
 from extractor.strategies.sentences.extract import SentenceReader, read_article
 from extractor.strategies.sentences.names import (
     company_problem,
@@ -351,9 +351,23 @@ def test_two_equally_close_spans_snap_to_neither() -> None:
         ("Chief Executive Kiran P Talwen", "Kiran P Talwen"),
         ("Vice Chairman & MD Kiran Talwen", "Kiran Talwen"),
         ("Dr. Mira Talwen", "Mira Talwen"),
+        ("Norvale Vice-Chairman Kiran B Talwen", "Kiran B Talwen"),  # a hyphenated title
         ("Kiran P Talwen", "Kiran P Talwen"),  # no title: as given
         ("Deputy Governor Talwen", "Deputy Governor Talwen"),  # a surname alone is no name
     ],
 )
 def test_a_persons_name_drops_the_title_copied_with_it(answer: str, name: str) -> None:
     assert without_title(answer) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("Norvale Electronics", False),  # the article writes "electronics": a common noun
+        ("Kiran Talwen", True),
+        ("Kiran Joy Talwen", True),  # "joy" is not written lowercase in this article
+    ],
+)
+def test_a_personal_name_holds_no_word_the_article_writes_lowercase(name: str, ok: bool) -> None:
+    common = common_words("Shipments of electronics rose sharply. The firm grew.")
+    assert (person_problem(name, common) is None) is ok
