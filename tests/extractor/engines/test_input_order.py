@@ -67,7 +67,10 @@ def _docs(count: int = DOCS) -> list[Document]:
     docs = []
     for n in range(count):
         sentences = [f"Firm{n} signed an agreement with Partner{k} in Pune." for k in range(n % 3)]
-        docs.append(Document(f"doc-{n:03d}", " ".join([*sentences, f"Firm{n} grew."]), "test"))
+        # "Pune" is name-shaped ("Firm0" is not: a digit), so every sentence is asked about.
+        docs.append(
+            Document(f"doc-{n:03d}", " ".join([*sentences, f"Firm{n} grew in Pune."]), "test")
+        )
     return docs
 
 
