@@ -18,6 +18,7 @@ from extractor.strategies.sentences.cues import (
     PARTNERSHIP_KIND,
     ROLES,
     brand_first,
+    coordinated,
     destinations,
     facility_location,
     its_unit,
@@ -294,33 +295,59 @@ def _partnerships(
         # A stake sold or bought, with no work stated beside it, is no partnership (§6).
         if stake_trade_only(s.text, _named_in(s, resolve)):
             continue
-        parties = _parties(s.deal, s, resolve, parents)
-        if parties is None:
-            continue
-        brand, partner = parties
-        # Keyed by the kind the record will carry, so two sentences never give the same
-        # partnership twice.
-        # A sentence that refers back ("The partners plan to invest …") names its relation's
-        # kind in the sentence it refers to ("… of the venture"), which outranks the model.
-        evidence = s.deal_evidence or s.text
-        kind = PARTNERSHIP_KIND.first(s.text) or PARTNERSHIP_KIND.first(evidence) or s.deal.kind
-        site = facility_location(evidence, list(resolve.values()))
-        key = (frozenset((brand, partner)), kind.value)
-        if key in seen:
-            # A restatement may be the one that says where the work is done (guidelines §6).
-            if seen[key].facility_location is None and site is not None:
-                seen[key] = seen[key].model_copy(update={"facility_location": site})
-            continue
-        seen[key] = Partnership(
-            brand=brand,
-            partner=partner,
-            kind=kind,
-            status=partnership_status(s.text) or s.deal.status,
-            products=product_categories(s.text),
-            facility_location=site,
-            evidence=evidence,
-        )
+        for deal in _coordinated_deals(s.deal, s, resolve):
+            parties = _parties(deal, s, resolve, parents)
+            if parties is not None:
+                _add_partnership(seen, parties, deal, s, resolve)
     return list(seen.values())
+
+
+def _coordinated_deals(
+    deal: DealAnswer, s: SentenceFindings, resolve: dict[str, str]
+) -> list[DealAnswer]:
+    """The model's one pair, and each pair a coordination adds (`cues.coordinated`):
+    "Padget assembles phones for Xiaomi and Motorola" is Padget's work for each. Where the two
+    parties are joined to each other ("Xiaomi and Dixon signed …"), the answer stands alone."""
+    text = s.deal_evidence or s.text
+    named = _named_in(s, resolve)
+    brands, partners = (coordinated(text, form, named) for form in (deal.brand, deal.partner))
+    if set(brands) & set(partners):
+        return [deal]
+    return [deal.model_copy(update={"brand": b, "partner": p}) for b in brands for p in partners]
+
+
+def _add_partnership(
+    seen: dict[tuple[frozenset[str], str], Partnership],
+    parties: tuple[str, str],
+    deal: DealAnswer,
+    s: SentenceFindings,
+    resolve: dict[str, str],
+) -> None:
+    """Records one stated relation, keyed by its pair and the kind the record will carry, so two
+    sentences never give the same partnership twice.
+
+    A sentence that refers back ("The partners plan to invest …") names its relation's kind in
+    the sentence it refers to ("… of the venture"), which outranks the model.
+    """
+    brand, partner = parties
+    evidence = s.deal_evidence or s.text
+    kind = PARTNERSHIP_KIND.first(s.text) or PARTNERSHIP_KIND.first(evidence) or deal.kind
+    site = facility_location(evidence, list(resolve.values()))
+    key = (frozenset((brand, partner)), kind.value)
+    if key in seen:
+        # A restatement may be the one that says where the work is done (guidelines §6).
+        if seen[key].facility_location is None and site is not None:
+            seen[key] = seen[key].model_copy(update={"facility_location": site})
+        return
+    seen[key] = Partnership(
+        brand=brand,
+        partner=partner,
+        kind=kind,
+        status=partnership_status(s.text) or deal.status,
+        products=product_categories(s.text),
+        facility_location=site,
+        evidence=evidence,
+    )
 
 
 def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportActivity]:

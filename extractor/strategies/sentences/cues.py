@@ -550,6 +550,34 @@ def listed_as_peers(text: str, a: str, b: str) -> bool:
     return False
 
 
+def coordinated(text: str, name: str, names: Sequence[str]) -> list[str]:
+    """The names the text joins to `name` by "and" or commas ("for Xiaomi and Motorola",
+    "A, B and C"), `name` among them, in the text's order; just `name` when it stands alone.
+
+    A coordination distributes over the rest of the clause: "Padget assembles phones for Xiaomi
+    and Motorola" states the same relation with each. Only `names` (the sentence's firms) count,
+    and two names count as joined only when nothing but a separator stands between them.
+    """
+    # The longest name at a position first; a shorter one inside it ("Xiaomi" of "Xiaomi
+    # India") is skipped below.
+    spans = sorted(
+        ((at, end, n) for n in dict.fromkeys([name, *names]) for at, end in mentions(text, n)),
+        key=lambda span: (span[0], -span[1]),
+    )
+    chains: list[list[tuple[int, int, str]]] = []
+    for span in spans:
+        last = chains[-1][-1] if chains else None
+        if last is not None and re.fullmatch(_LIST_SEP, text[last[1] : span[0]]):
+            chains[-1].append(span)
+        elif last is None or span[0] >= last[1]:
+            chains.append([span])
+    for chain in chains:
+        members = list(dict.fromkeys(n for _, _, n in chain))
+        if name in members and len(members) > 1:
+            return members
+    return [name]
+
+
 # --- Facility: where a partnership's work is done ---------------------------------------------
 
 # A site of work, as opposed to the firm's base ("Noida-based" names where the firm sits, not

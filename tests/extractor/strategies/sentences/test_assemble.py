@@ -285,6 +285,30 @@ CASES: list[tuple[str, Serialised, list[tuple[str, str, str, str]], dict[str, st
         ],
         {},
     ),
+    (
+        "a coordination distributes: the work is done for each firm joined by 'and'",
+        [
+            {
+                "text": "Qorvane assembles phones for Brindle and Tessaly at its plant.",
+                "companies": ["Qorvane", "Brindle", "Tessaly"],
+                "deal": ["Brindle", "Qorvane", CM, "operational"],
+            }
+        ],
+        [("Brindle", "Qorvane", CM, "operational"), ("Tessaly", "Qorvane", CM, "operational")],
+        {},
+    ),
+    (
+        "two parties joined to each other are the one pair, not each with itself",
+        [
+            {
+                "text": "Brindle and Qorvane signed an agreement to make phones.",
+                "companies": ["Brindle", "Qorvane"],
+                "deal": ["Brindle", "Qorvane", CM, "agreed"],
+            }
+        ],
+        [("Brindle", "Qorvane", CM, "agreed")],
+        {},
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from extractor.strategies.sentences.cues import (
     brand_first,
+    coordinated,
     facility_location,
     its_unit,
     listed_as_peers,
@@ -448,3 +449,29 @@ def test_one_phrase(sentence: str, a: str, b: str, expected: bool) -> None:
 )
 def test_named_as_unit_heads_its_phrase(sentence: str, expected: bool) -> None:
     assert named_as_unit(sentence, "Qorvane", "Brindle") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Qorvane assembles phones for Brindle and Tessaly.", "Brindle", ["Brindle", "Tessaly"]),
+        (
+            "Qorvane makes phones for Brindle, Tessaly and Vexa.",
+            "Tessaly",
+            ["Brindle", "Tessaly", "Vexa"],
+        ),
+        (
+            "Qorvane makes phones for Brindle, Tessaly, and Vexa.",
+            "Vexa",
+            ["Brindle", "Tessaly", "Vexa"],
+        ),
+        ("Qorvane assembles phones for Brindle and Tessaly.", "Qorvane", ["Qorvane"]),
+        ("Brindle India and Tessaly signed.", "Brindle India", ["Brindle India", "Tessaly"]),
+        # a word other than a separator between them is no coordination
+        ("Brindle makes phones and Tessaly sells them.", "Brindle", ["Brindle"]),
+        ("Brindle with Tessaly signed.", "Brindle", ["Brindle"]),
+    ],
+)
+def test_coordinated(text: str, name: str, expected: list[str]) -> None:
+    names = ["Qorvane", "Brindle", "Brindle India", "Tessaly", "Vexa"]
+    assert coordinated(text, name, names) == expected
