@@ -44,12 +44,17 @@ _NUM = r"(?P<num{}>\d[\d,]*(?:\.\d+)?)"
 _SCALE_WORDS = r"(?:lakh|thousand)\s+crore|crore|lakh|billion|bn|million|mn|trillion"
 _SCALE_RE = rf"(?:[\s-]?(?P<scale>{_SCALE_WORDS})\b)?"
 _WORD_SCALES = r"(?:lakh|thousand)\s+crore|crore|lakh|billion|million|trillion"  # "… rupees"
+# The lower end of a range written with a dash ("₹18,000-20,000 crore", "10-20%", "10%-20%"): the
+# upper end carries the scale or the per cent both ends share.
+_LOW = r"(?:(?P<low{}>\d[\d,]*(?:\.\d+)?){}\s?[-–]\s?)?"
+_LOW_MONEY, _LOW_PCT = _LOW.format(1, ""), _LOW.format(3, r"(?:\s?%|\s?per ?cent)?")
 _AMOUNT = re.compile(
     r"(?P<more>more than )?(?:"
-    rf"(?P<sign>₹|Rs\.?|INR|US\$|\[US\]\$|\$|USD|€)\s?{_NUM.format(1)}{_SCALE_RE}"
+    rf"(?P<sign>₹|Rs\.?|INR|US\$|\[US\]\$|\$|USD|€)\s?{_LOW_MONEY}{_NUM.format(1)}"
+    rf"{_SCALE_RE}"
     rf"|{_NUM.format(2)}[\s-]?(?P<scale2>{_WORD_SCALES})\s"
     r"(?P<word>rupees|dollars|yuan)"
-    rf"|{_NUM.format(3)}\s?(?P<pct>%|per ?cent\b)"
+    rf"|{_LOW_PCT}{_NUM.format(3)}\s?(?P<pct>%|per ?cent\b)"
     rf"|{_NUM.format(4)}-fold"
     rf"|{_NUM.format(5)}\s(?P<things>[a-z]+s)\b)",
     re.IGNORECASE,
@@ -106,6 +111,8 @@ def _number(text: str) -> float:
 def _amount(match: re.Match[str], offset: int) -> Amount | None:
     g = match.groupdict()
     g["num"] = next(g[f"num{i}"] for i in range(1, 6) if g[f"num{i}"] is not None)
+    # Guidelines: a range is one figure whose value is its lower bound.
+    g["num"] = g["low1"] or g["low3"] or g["num"]
     raw = match.group(0)
     if g["sign"] or g["word"]:
         scale = _scale(g["scale"] or g["scale2"] or "")
@@ -219,8 +226,23 @@ def _amount_matches(sentence: str) -> Iterator[re.Match[str]]:
                 break
         if match is None:
             return
+        if not _is_range(match):
+            # "2024-10%" is no range: the number after the dash is the amount.
+            match = _AMOUNT.match(sentence, _upper_start(match)) or match
         yield match
         pos = match.end()
+
+
+def _is_range(match: re.Match[str]) -> bool:
+    """Whether a dash between two numbers joins a range, which runs upwards ("10-20%")."""
+    for i in (1, 3):
+        if match.group(f"low{i}") is not None:
+            return _number(match.group(f"low{i}")) < _number(match.group(f"num{i}"))
+    return True
+
+
+def _upper_start(match: re.Match[str]) -> int:
+    return next(match.start(f"num{i}") for i in (1, 3) if match.group(f"low{i}") is not None)
 
 
 def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
@@ -244,8 +266,66 @@ def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
         else:
             amounts.append(amount)
         previous = amount
+    amounts = _with_worded_ranges(sentence, offset, amounts)
     found = sorted(amounts + _word_counts(sentence, offset, amounts), key=lambda a: a.start)
     return [_signed(a, sentence, found, offset) for a in found]
+
+
+_SIGN = r"₹|Rs\.?|INR|US\$|\[US\]\$|\$|USD|€"
+# The lower end of a range in words, right before its upper end: "between 10 and 20 per cent",
+# "between ₹100 crore and ₹150 crore", "4 to 6 per cent". With "to" the lower end is a bare
+# number, not a year, and no "from" comes before it: "from 18% to 35%" is a movement, two levels.
+_WORDED_LOW = re.compile(
+    rf"(?:\bbetween\s+(?P<sign>{_SIGN})?\s?(?P<low>\d[\d,]*(?:\.\d+)?)"
+    rf"(?:\s?%|\s?per ?cent|[\s-]?(?P<scale>{_SCALE_WORDS})\b)?\s+and"
+    r"|(?<!\bfrom\s)(?<![\d,.])\b(?P<bare>\d[\d,]*(?:\.\d+)?)\s+to)\s+$",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_WORDED_REACH = 60  # how far before its upper end a worded range may start
+
+
+def _with_worded_ranges(sentence: str, offset: int, amounts: list[Amount]) -> list[Amount]:
+    """The amounts, each range in words made one figure from its lower end (value) to its upper.
+
+    Guidelines: a range is one figure, `value` the lower bound, `raw` the whole range. A lower
+    end the scan read as an amount of its own ("between 10% and 20%") is part of the range.
+    """
+    ranged: list[Amount] = []
+    for amount in amounts:
+        widened = _worded_range(sentence, offset, amount)
+        if widened is not None:
+            while ranged and ranged[-1].start >= widened.start:
+                ranged.pop()
+            amount = widened
+        ranged.append(amount)
+    return ranged
+
+
+def _worded_range(sentence: str, offset: int, amount: Amount) -> Amount | None:
+    if amount.unit not in (FigureUnit.PERCENT, FigureUnit.CURRENCY):
+        return None
+    end = amount.start - offset
+    low = _WORDED_LOW.search(sentence, max(0, end - _WORDED_REACH), end)
+    if low is None:
+        return None
+    if low.group("bare") is not None:
+        if amount.unit is not FigureUnit.PERCENT or _YEAR.match(low.group("bare")):
+            return None
+        value = _number(low.group("bare"))
+    elif (low.group("sign") is not None) != (amount.unit is FigureUnit.CURRENCY):
+        return None
+    else:
+        upper = _NUMBER.search(amount.raw)
+        if upper is None:
+            return None
+        shared = amount.value / _number(upper.group())  # the upper end's scale, if only it has one
+        scale = _scale(low.group("scale")) if low.group("scale") else shared
+        value = _number(low.group("low")) * scale
+    if value >= amount.value:
+        return None
+    raw = sentence[low.start() : amount.end - offset]
+    return replace(amount, start=offset + low.start(), raw=raw, value=value)
 
 
 def _signed(amount: Amount, sentence: str, others: Sequence[Amount], offset: int) -> Amount:

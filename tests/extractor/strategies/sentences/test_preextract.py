@@ -289,7 +289,11 @@ EDGE_AMOUNTS = [
     ("1,,5 stores", [("1,,5 stores", 15.0, FigureUnit.COUNT, None, 3)]),
     ("v2.5 phones", [("2.5 phones", 2.5, FigureUnit.COUNT, None, 4)]),
     ("from 2019 to 2024 units", []),
-    ("between 10 and 20 per cent", [("20 per cent", 20.0, FigureUnit.PERCENT, None, 18)]),
+    # Changed on purpose since: a range is one figure at its lower bound (see the range tests).
+    (
+        "between 10 and 20 per cent",
+        [("between 10 and 20 per cent", 10.0, FigureUnit.PERCENT, None, 3)],
+    ),
     ("₹272crore", [("₹272crore", 2.72e9, FigureUnit.CURRENCY, "INR", 3)]),
     ("5.5.5.5-fold", [("5.5-fold", 5.5, FigureUnit.MULTIPLE, None, 7)]),
     (
@@ -388,3 +392,38 @@ def test_an_unclosed_quote_before_a_plain_paragraph_is_read_as_before() -> None:
     assert [(q.text, q.continued) for q in find_quotes(text, 0, len(text))] == [
         ("we will double output\nnext year", False)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranges (figures2). Guidelines: a range is one figure, `value` the lower bound, `raw` the whole
+# range as written.
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("the JV could add ₹18,000-20,000 crore to revenue", [("₹18,000-20,000 crore", 1.8e11)]),
+        ("a Rs 100-150 crore plant", [("Rs 100-150 crore", 1e9)]),
+        ("$2-3 billion in orders", [("$2-3 billion", 2e9)]),
+        ("a minority stake of 10-20% will not", [("10-20%", 10)]),
+        ("a cost disadvantage of 6–8 per cent", [("6–8 per cent", 6)]),
+        ("tariffs could rise 10%-12% this year", [("10%-12%", 10)]),
+        ("between 10 and 20 per cent of the firm", [("between 10 and 20 per cent", 10)]),
+        ("between 10% and 20% of the firm", [("between 10% and 20%", 10)]),
+        ("between ₹100 crore and ₹150 crore", [("between ₹100 crore and ₹150 crore", 1e9)]),
+        ("between ₹100 and ₹150 crore", [("between ₹100 and ₹150 crore", 1e9)]),
+        ("incentives of 4 to 6 per cent on sales", [("4 to 6 per cent", 4)]),
+        # not ranges: a movement's two ends, a year before "to", a dash that runs downwards
+        ("to go from 18% to 35%", [("18%", 18), ("35%", 35)]),
+        ("revenue rose 5% to 20% of sales", [("5%", 5), ("20%", 20)]),
+        ("grew in 2019 to 20%", [("20%", 20)]),
+        ("the 2024-10% rule", [("10%", 10)]),
+        ("a Rs 100-crore plant", [("Rs 100-crore", 1e9)]),
+    ],
+)
+def test_a_range_is_one_figure_at_its_lower_bound(
+    sentence: str, expected: list[tuple[str, float]]
+) -> None:
+    found = find_amounts(sentence, 3)
+    assert [(a.raw, a.value) for a in found] == expected
+    assert all(sentence[a.start - 3 : a.end - 3] == a.raw for a in found)
