@@ -144,7 +144,7 @@ def _amount(match: re.Match[str], offset: int) -> Amount | None:
             FigureUnit.MULTIPLE,
             None,
         )
-    if g["things"] and not _YEAR.match(g["num"]):
+    if g["things"] and not _YEAR.match(g["num"]) and not _NOT_THINGS.fullmatch(g["things"]):
         return Amount(
             offset + match.start(),
             offset + match.end(),
@@ -169,13 +169,29 @@ _WORD_NUMBERS = {
     "a dozen": 12,
     "a couple of hundred": 200,
 }
-# A number word counts things when "of" or a plural noun follows ("five … providers");
+_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a dozen|a couple of hundred"
+# A number word counts things when "of" or a plural noun follows ("five … providers", "three or
+# four such deals": a range, one figure at its lower end); "at least" bounds it and stays in raw.
 # "one" is left out: "one of the largest" is idiom, not a count.
 _WORD_COUNT = re.compile(
-    r"\b(?P<w>two|three|four|five|six|seven|eight|nine|ten|a dozen|a couple of hundred)\b"
-    r"(?= of\b|(?:\s+[a-z-]+){0,3}?\s+[a-z]+s\b)",
+    rf"(?:\bat least\s+)?\b(?P<w>{_WORDS})(?:\s+(?:or|to)\s+(?:{_WORDS}))?\b"
+    r"(?= of\b|(?:\s+[a-z-]+){0,3}?\s+(?P<noun>[a-z]+s)\b)",
     re.IGNORECASE,
 )
+# What a number word before them measures is time or a fraction, not things: "over three years",
+# "within four to six months", "three quarters of".
+_NOT_THINGS = re.compile(
+    r"(?:second|minute|hour|day|week|month|quarter|year|decade|centur(?:y|ie)|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|halve)s",
+    re.IGNORECASE,
+)
+# A number word that points back or ranks: "the two companies said" (things already counted),
+# "among the top five brands", "our three most important markets".
+_POINTS_BACK = re.compile(r"\b(?:the|these|those|top)\s+$", re.IGNORECASE)
+_BACK_REACH = 12
+_RANKS = re.compile(r"\s+(?:most|least|[a-z]{2,}est)\b", re.IGNORECASE)
+
+
 # A movement downwards near a change makes it negative ("fell 12%", "ended 0.9% lower").
 _DECLINE = re.compile(
     r"\b(drop|fall|fell|decline|decreas|down|shrink|slump|slid|slip|lower|cut)\w*\b", re.IGNORECASE
@@ -353,6 +369,8 @@ def _word_counts(sentence: str, offset: int, found: list[Amount]) -> list[Amount
         at = bisect.bisect_right(starts, match.start()) - 1
         if at >= 0 and match.start() < ends[at]:
             continue
+        if not _counts_things(match, sentence):
+            continue
         value = _WORD_NUMBERS[match.group("w").casefold()]
         counts.append(
             Amount(
@@ -365,6 +383,17 @@ def _word_counts(sentence: str, offset: int, found: list[Amount]) -> list[Amount
             )
         )
     return counts
+
+
+def _counts_things(match: re.Match[str], sentence: str) -> bool:
+    """Whether a number word counts things, as guidelines want of a count ("five … providers"):
+    a duration, a fraction, a reference back or a rank is no count of its own."""
+    noun = match.group("noun")
+    if noun is not None and _NOT_THINGS.fullmatch(noun):
+        return False
+    if _POINTS_BACK.search(sentence, max(0, match.start() - _BACK_REACH), match.start()):
+        return False
+    return _RANKS.match(sentence, match.end()) is None
 
 
 # Words that make a percentage an ownership share: the stake itself, holding or owning it, keeping

@@ -47,8 +47,8 @@ def test_amounts(
         ),
         (  # a hedge inside the brackets stays in the equivalent's raw
             "an investment of ₹1,150 crore (about $134 million) over three years",
-            ["₹1,150 crore", "three"],
-            [[("about $134 million", 1.34e8, "USD")], []],
+            ["₹1,150 crore"],  # a duration is no count (see the count tests)
+            [[("about $134 million", 1.34e8, "USD")]],
         ),
         (
             "would value it at USD 4.5 billion (₹37,500 crore), people said",
@@ -424,6 +424,44 @@ def test_an_unclosed_quote_before_a_plain_paragraph_is_read_as_before() -> None:
 def test_a_range_is_one_figure_at_its_lower_bound(
     sentence: str, expected: list[tuple[str, float]]
 ) -> None:
+    found = find_amounts(sentence, 3)
+    assert [(a.raw, a.value) for a in found] == expected
+    assert all(sentence[a.start - 3 : a.end - 3] == a.raw for a in found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts (figures2). Guidelines: a count counts things ("18,000 stores", "five … providers");
+# durations, ranks and ordinals are no figures.
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # things counted
+        ("Two other Chinese brands are in early talks", [("Two", 2)]),
+        ("Oppo is one of five contract manufacturing service providers", [("five", 5)]),
+        ("Three of China's largest smartphone brands", [("Three", 3)]),
+        ("at its two Noida units since 2021", [("two", 2)]),
+        ("It currently has 18,000 stores in the country", [("18,000 stores", 18000)]),
+        # a bound stays in raw; a range of counts is one figure at its lower end
+        ("Approvals for at least two other proposals", [("at least two", 2)]),
+        ("you will see three or four such deals by next year", [("three or four", 3)]),
+        # durations are time, not things
+        ("The partners plan to invest ₹2,400 crore over five years", [("₹2,400 crore", 2.4e10)]),
+        ("in the first three months", []),
+        ("expect to receive it within four to six months", []),
+        ("a listing in three to four years", []),
+        ("which until two years ago made phones", []),
+        ("a lock-in of 5 years", []),
+        ("three quarters of the market", []),
+        # a reference back or a rank counts nothing new
+        ("the two companies said on Tuesday", []),
+        ("The nine projects together involve", []),
+        ("once among the top five phone brands in India", []),
+        ("India is among our three most important markets", []),
+    ],
+)
+def test_a_count_counts_things(sentence: str, expected: list[tuple[str, float]]) -> None:
     found = find_amounts(sentence, 3)
     assert [(a.raw, a.value) for a in found] == expected
     assert all(sentence[a.start - 3 : a.end - 3] == a.raw for a in found)
