@@ -44,6 +44,16 @@ _NUM = r"(?P<num{}>\d[\d,]*(?:\.\d+)?)"
 _SCALE_WORDS = r"(?:lakh|thousand)\s+crore|crore|lakh|billion|bn|million|mn|trillion"
 _SCALE_RE = rf"(?:[\s-]?(?P<scale>{_SCALE_WORDS})\b)?"
 _WORD_SCALES = r"(?:lakh|thousand)\s+crore|crore|lakh|billion|million|trillion"  # "… rupees"
+# Up to three words may describe the things a number counts ("30 million smartphone display
+# modules", "about 40,000 India-made phones"); a function word ends the phrase of the number.
+_FUNCTION_WORDS = (
+    r"the|a|an|of|in|on|at|to|for|and|or|but|by|with|from|as|than|is|was|are|were|be|been|"
+    r"this|that|these|those|its|their|his|her|our|it|they|we|per|each|every"
+)
+# A count's number ends in a digit ("2020, which requires" is no count), and a number joined to a
+# word before it by a dash is part of a name ("COVID-19 travel restrictions").
+_COUNT_NUM = r"(?P<num5>\d(?:[\d,]*\d)?(?:\.\d+)?)"
+_BESIDE = rf"(?:\s+(?!(?:{_FUNCTION_WORDS})\b)[a-z][\w-]*){{0,3}}?"
 # The lower end of a range written with a dash ("₹18,000-20,000 crore", "10-20%", "10%-20%"): the
 # upper end carries the scale or the per cent both ends share.
 _LOW = r"(?:(?P<low{}>\d[\d,]*(?:\.\d+)?){}\s?[-–]\s?)?"
@@ -56,7 +66,7 @@ _AMOUNT = re.compile(
     r"(?P<word>rupees|dollars|yuan)"
     rf"|{_LOW_PCT}{_NUM.format(3)}\s?(?P<pct>%|per ?cent\b)"
     rf"|{_NUM.format(4)}-fold"
-    rf"|{_NUM.format(5)}\s(?P<things>[a-z]+s)\b)",
+    rf"|(?<![-–]){_COUNT_NUM}(?:[\s-]?(?P<scale5>{_SCALE_WORDS})\b)?{_BESIDE}\s(?P<things>[a-z][a-z-]*s)\b)",
     re.IGNORECASE,
 )
 # Where an amount may start: a sign or "more than" (looked at, not consumed), or a whole run of
@@ -113,9 +123,10 @@ def _amount(match: re.Match[str], offset: int) -> Amount | None:
     g["num"] = next(g[f"num{i}"] for i in range(1, 6) if g[f"num{i}"] is not None)
     # Guidelines: a range is one figure whose value is its lower bound.
     g["num"] = g["low1"] or g["low3"] or g["num"]
+    g["scale"] = g["scale"] or g["scale2"] or g["scale5"]
     raw = match.group(0)
     if g["sign"] or g["word"]:
-        scale = _scale(g["scale"] or g["scale2"] or "")
+        scale = _scale(g["scale"] or "")
         sign = (g["sign"] or g["word"] or "").lower().rstrip(".")
         currency = _CURRENCY_SIGNS.get(sign, "USD")
         return Amount(
@@ -149,7 +160,7 @@ def _amount(match: re.Match[str], offset: int) -> Amount | None:
             offset + match.start(),
             offset + match.end(),
             raw,
-            _number(g["num"]),
+            _number(g["num"]) * _scale(g["scale"] or ""),
             FigureUnit.COUNT,
             None,
         )
@@ -174,7 +185,8 @@ _WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a dozen|a couple of hund
 # four such deals": a range, one figure at its lower end); "at least" bounds it and stays in raw.
 # "one" is left out: "one of the largest" is idiom, not a count.
 _WORD_COUNT = re.compile(
-    rf"(?:\bat least\s+)?\b(?P<w>{_WORDS})(?:\s+(?:or|to)\s+(?:{_WORDS}))?\b"
+    rf"(?:\bat least\s+)?\b(?P<w>{_WORDS})"
+    rf"(?:\s+(?P<scale>{_SCALE_WORDS})|\s+(?:or|to)\s+(?:{_WORDS}))?\b"
     r"(?= of\b|(?:\s+[a-z-]+){0,3}?\s+(?P<noun>[a-z]+s)\b)",
     re.IGNORECASE,
 )
@@ -284,6 +296,7 @@ def find_amounts(sentence: str, offset: int = 0) -> list[Amount]:
         previous = amount
     amounts = _with_worded_ranges(sentence, offset, amounts)
     found = sorted(amounts + _word_counts(sentence, offset, amounts), key=lambda a: a.start)
+    found = [_with_hedge(a, sentence, offset) for a in found]
     return [_signed(a, sentence, found, offset) for a in found]
 
 
@@ -344,6 +357,25 @@ def _worded_range(sentence: str, offset: int, amount: Amount) -> Amount | None:
     return replace(amount, start=offset + low.start(), raw=raw, value=value)
 
 
+# A hedge before a count: guidelines keep it in raw ("about 20 million units").
+_COUNT_HEDGE = re.compile(
+    r"\b(?:about|around|nearly|roughly|approximately|almost|some|close to|an estimated)\s+$",
+    re.IGNORECASE,
+)
+_HEDGE_REACH = 20
+
+
+def _with_hedge(amount: Amount, sentence: str, offset: int) -> Amount:
+    if amount.unit is not FigureUnit.COUNT:
+        return amount
+    end = amount.start - offset
+    hedge = _COUNT_HEDGE.search(sentence, max(0, end - _HEDGE_REACH), end)
+    if hedge is None:
+        return amount
+    raw = sentence[hedge.start() : amount.end - offset]
+    return replace(amount, start=offset + hedge.start(), raw=raw)
+
+
 def _signed(amount: Amount, sentence: str, others: Sequence[Amount], offset: int) -> Amount:
     """The amount, negative when it is a change downwards.
 
@@ -371,12 +403,14 @@ def _word_counts(sentence: str, offset: int, found: list[Amount]) -> list[Amount
             continue
         if not _counts_things(match, sentence):
             continue
-        value = _WORD_NUMBERS[match.group("w").casefold()]
+        value = _WORD_NUMBERS[match.group("w").casefold()] * _scale(match.group("scale") or "")
+        # A scaled count ("three lakh units") is a level in units: its raw runs to the noun.
+        end = match.end("noun") if match.group("scale") and match.group("noun") else match.end()
         counts.append(
             Amount(
                 offset + match.start(),
-                offset + match.end(),
-                match.group(0),
+                offset + end,
+                sentence[match.start() : end],
                 float(value),
                 FigureUnit.COUNT,
                 None,

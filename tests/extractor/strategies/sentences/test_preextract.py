@@ -465,3 +465,37 @@ def test_a_count_counts_things(sentence: str, expected: list[tuple[str, float]])
     found = find_amounts(sentence, 3)
     assert [(a.raw, a.value) for a in found] == expected
     assert all(sentence[a.start - 3 : a.end - 3] == a.raw for a in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a level in units: scaled, described by up to three words, a hedge kept in raw
+        (
+            "an annual capacity of about 20 million units a year",
+            [("about 20 million units", 2e7)],
+        ),
+        (
+            "30 million smartphone display modules and 5 million television modules",
+            [("30 million smartphone display modules", 3e7), ("5 million television modules", 5e6)],
+        ),
+        ("1.5 million room air-conditioners", [("1.5 million room air-conditioners", 1.5e6)]),
+        ("making about 1.2 lakh units a month", [("about 1.2 lakh units", 1.2e5)]),
+        ("By June, we should be at three lakh units", [("three lakh units", 3e5)]),
+        (
+            "its first batch of about 40,000 India-made phones",
+            [("about 40,000 India-made phones", 4e4)],
+        ),
+        ("expected to produce about 6,800 direct jobs", [("about 6,800 direct jobs", 6800)]),
+        # a function word ends the number's phrase; a year, a name's number are no counts
+        ("exported 5 million in the first years", []),
+        ("Press Note 3 of 2020, which requires approval", []),
+        ("2020 investment proposals from China", []),
+        ("as soon as COVID-19 travel restrictions ease", []),
+    ],
+)
+def test_a_level_in_units_is_a_count(sentence: str, expected: list[tuple[str, float]]) -> None:
+    found = find_amounts(sentence, 3)
+    assert [(a.raw, a.value) for a in found] == expected
+    assert all(sentence[a.start - 3 : a.end - 3] == a.raw for a in found)
+    assert all(a.unit is FigureUnit.COUNT for a in found)
