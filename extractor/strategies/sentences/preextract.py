@@ -522,6 +522,63 @@ def _is_part_or_level(amount: Amount, sentence: str, others: Sequence[Amount], o
     return _SHARE.search(_clause_around(amount, sentence, offset, others)) is not None
 
 
+OTHER = FigureMetric.OTHER
+# The nouns (and verbs) that say what a sum of money measures. Guidelines: what applications or
+# proposals are "worth" is the investment they propose; a profit, a loss, a valuation, a grant,
+# incentive or payout and a scheme's outlay are `other`.
+_MONEY_NOUNS: tuple[tuple[re.Pattern[str], FigureMetric], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), metric)
+    for pattern, metric in (
+        (r"\bforeign exchange\b|\bearn\w*", FigureMetric.EXPORT_EARNINGS),
+        (r"\bcapacity\b", FigureMetric.CAPACITY_CHANGE),
+        (
+            r"\b(?:plants?|invest\w*|setting up|capex|applications?|proposals?)\b",
+            FigureMetric.INVESTMENT,
+        ),
+        (r"\bproduc(?:e|es|ed|ing|tion)\b", FigureMetric.PRODUCTION_VALUE),
+        (r"\b(?:export\w*|shipments?)\b", FigureMetric.EXPORT_VALUE),
+        (r"\b(?:revenues?|sales|turnover)\b", FigureMetric.REVENUE),
+        (
+            r"\b(?:profits?|loss(?:es)?|valu(?:ed|ing|ations?)|values?\s+(?:the|it|its|a|an)|"
+            r"outlay|schemes?|programmes?|programs?|incentives?|grants?|subsid(?:y|ies)|"
+            r"disburs\w*|payouts?)\b",
+            OTHER,
+        ),
+    )
+)
+# Where a clause ends: a comma or semicolon before a space (not the comma inside "₹18,000").
+_CLAUSE_END = re.compile(r"[,;]\s")
+
+
+def _money_metric(
+    amount: Amount, sentence: str, others: Sequence[Amount], offset: int
+) -> FigureMetric | None:
+    """The metric of the money noun nearest the amount in its own clause, None with none.
+
+    "revenue of ₹32,415 crore and a net profit of ₹1,380 crore": each sum takes the noun beside
+    it, so a sentence's other nouns ("… in a facility with an annual capacity of …") never
+    decide what a sum measures. The clause runs to the neighbouring amounts and to the nearest
+    comma or semicolon.
+    """
+    start, end = amount.start - offset, amount.end - offset
+    # A count's noun may be what the sum measures ("70 applications worth ₹59,350 crore").
+    sums = [a for a in others if a.unit is not FigureUnit.COUNT]
+    lo = max((a.end - offset for a in sums if a.end <= amount.start), default=0)
+    hi = min((a.start - offset for a in sums if a.start >= amount.end), default=len(sentence))
+    lo = max([lo] + [m.end() for m in _CLAUSE_END.finditer(sentence, lo, start)])
+    stop = _CLAUSE_END.search(sentence, end, hi)
+    hi = stop.start() if stop else hi
+    best: tuple[int, FigureMetric] | None = None
+    for pattern, metric in _MONEY_NOUNS:
+        for cue in pattern.finditer(sentence, lo, hi):
+            if start <= cue.start() < end:
+                continue  # inside the amount itself
+            distance = start - cue.end() if cue.end() <= start else cue.start() - end
+            if best is None or distance < best[0]:
+                best = (distance, metric)
+    return best[1] if best else None
+
+
 def metric_for(
     amount: Amount, sentence: str, others: Sequence[Amount] = (), offset: int = 0
 ) -> FigureMetric:
@@ -537,7 +594,7 @@ def metric_for(
         if re.search("capacity", sentence, re.IGNORECASE):
             return FigureMetric.CAPACITY_CHANGE
         return FigureMetric.GROWTH_RATE
-    return METRICS.first(sentence) or FigureMetric.OTHER
+    return _money_metric(amount, sentence, others, offset) or METRICS.first(sentence) or OTHER
 
 
 def modality_of(sentence: str) -> Modality:

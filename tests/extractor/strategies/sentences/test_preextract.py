@@ -499,3 +499,42 @@ def test_a_level_in_units_is_a_count(sentence: str, expected: list[tuple[str, fl
     assert [(a.raw, a.value) for a in found] == expected
     assert all(sentence[a.start - 3 : a.end - 3] == a.raw for a in found)
     assert all(a.unit is FigureUnit.COUNT for a in found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Money metrics (figures2). A sum takes the metric of the noun nearest it in its own clause;
+# guidelines: profits, losses, valuations, grants and payouts, scheme outlays are `other`.
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metrics"),
+    [
+        (
+            "It reported revenue of ₹32,415 crore and a net profit of ₹1,380 crore for FY24",
+            ["revenue", "other"],
+        ),
+        ("a deal that would value the firm's Indian unit at USD 4.5 billion", ["other"]),
+        ("the scheme, launched in 2020 with an outlay of Rs 40,951 crore", ["other"]),
+        ("MeitY has released incentives of Rs 5,940 crore for 2024-25", ["other"]),
+        ("the government's ₹22,919-crore Electronics Component Manufacturing Scheme", ["other"]),
+        ("the JV could add ₹18,000-20,000 crore to Dixon's annual revenue by FY27", ["revenue"]),
+        # another clause's capacity does not make an investment a capacity change
+        (
+            "The partners plan to invest ₹2,400 crore in a facility with an annual capacity of "
+            "30 million modules",
+            ["investment", "count"],
+        ),
+        # what applications are worth is the investment they propose
+        ("MeitY received 70 applications worth about ₹59,350 crore", ["count", "investment"]),
+        (
+            "The projects involve an investment of ₹6,180 crore and are expected to produce "
+            "components worth ₹41,700 crore",
+            ["investment", "production_value"],
+        ),
+        # no noun in the clause: the sentence's cue, as before
+        ("Exports, officials said, reached ₹1,900 crore", ["export_value"]),
+    ],
+)
+def test_a_sum_takes_the_noun_of_its_own_clause(sentence: str, metrics: list[str]) -> None:
+    found = find_amounts(sentence, 5)
+    assert [metric_for(a, sentence, found, 5).value for a in found] == metrics
