@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from extractor.isolate import MainArticle
 from extractor.strategies.sentences.answers import DealAnswer
@@ -172,18 +173,28 @@ def _parents(findings: ArticleFindings, resolve: dict[str, str]) -> dict[str, st
     return parents
 
 
-def _titled(findings: ArticleFindings) -> set[str]:
-    """Names, folded, that a job title marks as a person somewhere in the article."""
-    return {fold(n) for s in findings.sentences for n in s.titled}
+def _without_people_as_firms(findings: ArticleFindings) -> ArticleFindings:
+    """The findings without the company names that name a person of the article.
+
+    A name the model listed as a firm in one sentence is still a person where a title stands
+    beside it in another ("… Sunita Das said", "additional secretary Sunita Das"), and a word of
+    a full personal name is that person named again ("Sethi" after "Kunal Sethi, managing
+    director"), not a firm. A deal or export answer naming one of them then names no firm.
+    """
+    people = {fold(n) for s in findings.sentences for n in s.titled} | {
+        fold(w) for s in findings.sentences for p in s.people for w in p.split()
+    }
+    sentences = [
+        replace(s, companies=[c for c in s.companies if fold(c) not in people])
+        for s in findings.sentences
+    ]
+    return replace(findings, sentences=sentences)
 
 
 def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]]:
     # A name the model listed as a firm in one sentence is still a person where a title stands
     # beside it in another ("… Sunita Das said", "additional secretary Sunita Das").
-    people = _titled(findings)
-    groups = _merge_names(
-        n for s in findings.sentences for n in s.companies if fold(n) not in people
-    )
+    groups = _merge_names(n for s in findings.sentences for n in s.companies)
     resolve = _resolver(groups)
     parents = _parents(findings, resolve)
     companies = []
@@ -262,6 +273,8 @@ def _parties(
         text, brand_form, partner_form
     ):
         return None
+    if fold(brand_form) not in resolve or fold(partner_form) not in resolve:
+        return None  # the answer names a person as a party (`_without_people_as_firms`)
     brand, partner = resolve[fold(brand_form)], resolve[fold(partner_form)]
     units = [
         resolve[fold(c)]
@@ -356,7 +369,9 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
         if s.export is None:
             continue
         origin = _FROM_COUNTRY.search(s.text)
-        exporter = resolve[fold(s.export.exporter)]
+        exporter = resolve.get(fold(s.export.exporter))
+        if exporter is None:  # a person named as the exporter (`_without_people_as_firms`)
+            continue
         places = destinations(s.text) or [
             d for d in s.export.destinations if d.strip() and occurs(d, s.text)
         ]
@@ -459,6 +474,7 @@ def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Progra
 
 def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> ArticleRecord:
     """The ungrounded record; grounding decides afterwards what is kept."""
+    findings = _without_people_as_firms(findings)
     companies, resolve = _companies(findings)
     return ArticleRecord(
         doc_id=doc_id,

@@ -43,6 +43,7 @@ from extractor.strategies.sentences.names import (
     program_problem,
     snap,
     split_conjunction,
+    without_determiner,
     without_title,
 )
 from extractor.strategies.sentences.preextract import Amount, QuoteSpan, find_amounts, find_quotes
@@ -130,7 +131,7 @@ class SentenceReader:
         taken = {fold(n) for n in found.companies + found.people}
         names = answer.names
         if task == "companies":
-            names = [part for n in names for part in split_conjunction(n)]
+            names = [without_determiner(part) for n in names for part in split_conjunction(n)]
         if task == "people":
             names = [without_title(n) for n in names]
         for name in dict.fromkeys(self._as_written(n, found.text) for n in names):
@@ -160,14 +161,12 @@ class SentenceReader:
             return f"name {name!r} occurs only in text addressed to the model (prompt injection)"
         if task != "companies" and fold(name) in taken:
             return f"{name!r} was already named as a company or person"
-        checks = {
-            "companies": company_problem,
-            "organizations": organization_problem,
-        }
         if task == "people":
             return person_problem(name, common)
-        if task in checks:
-            return checks[task](name)
+        if task == "companies":
+            return company_problem(name, common)
+        if task == "organizations":
+            return organization_problem(name)
         return program_problem(name, sentence)
 
     async def _choice(self, task: str, model: type[B], found: SentenceFindings) -> B | None:

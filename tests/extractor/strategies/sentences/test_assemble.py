@@ -546,6 +546,14 @@ def _people_run(sentences: list[tuple[str, list[str], list[str], list[str]]]) ->
             ["Kestrin"],
         ),
         (
+            [  # a word of a full personal name is the person named again, not a firm
+                ("Kestrin MD Arun Dev spoke.", ["Kestrin"], ["Arun Dev"], ["Arun Dev"]),
+                ("Dev said Kestrin grew.", ["Dev", "Kestrin"], [], []),
+            ],
+            ["Arun Dev"],
+            ["Kestrin"],
+        ),
+        (
             [("Arun Dev and Arun Tal spoke.", [], ["Arun Dev", "Arun Tal"], [])],
             ["Arun Dev", "Arun Tal"],
             [],
