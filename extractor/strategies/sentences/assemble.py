@@ -173,19 +173,24 @@ def _parents(findings: ArticleFindings, resolve: dict[str, str]) -> dict[str, st
     return parents
 
 
-def _without_people_as_firms(findings: ArticleFindings) -> ArticleFindings:
-    """The findings without the company names that name a person of the article.
+def _without_non_firms(findings: ArticleFindings) -> ArticleFindings:
+    """The findings without the company names that name a person or a place of the article.
 
     A name the model listed as a firm in one sentence is still a person where a title stands
     beside it in another ("… Sunita Das said", "additional secretary Sunita Das"), and a word of
     a full personal name is that person named again ("Sethi" after "Kunal Sethi, managing
-    director"), not a firm. A deal or export answer naming one of them then names no firm.
+    director"), not a firm. A town where the article says work is done ("its facility in
+    Dehradun", `cues.facility_location`) is a place. A deal or export answer naming one of them
+    then names no firm.
     """
-    people = {fold(n) for s in findings.sentences for n in s.titled} | {
-        fold(w) for s in findings.sentences for p in s.people for w in p.split()
-    }
+    firms = list(dict.fromkeys(c for s in findings.sentences for c in s.companies))
+    not_firms = (
+        {fold(n) for s in findings.sentences for n in s.titled}
+        | {fold(w) for s in findings.sentences for p in s.people for w in p.split()}
+        | {fold(p) for s in findings.sentences if (p := facility_location(s.text, firms))}
+    )
     sentences = [
-        replace(s, companies=[c for c in s.companies if fold(c) not in people])
+        replace(s, companies=[c for c in s.companies if fold(c) not in not_firms])
         for s in findings.sentences
     ]
     return replace(findings, sentences=sentences)
@@ -274,7 +279,7 @@ def _parties(
     ):
         return None
     if fold(brand_form) not in resolve or fold(partner_form) not in resolve:
-        return None  # the answer names a person as a party (`_without_people_as_firms`)
+        return None  # the answer names a person as a party (`_without_non_firms`)
     brand, partner = resolve[fold(brand_form)], resolve[fold(partner_form)]
     units = [
         resolve[fold(c)]
@@ -370,7 +375,7 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
             continue
         origin = _FROM_COUNTRY.search(s.text)
         exporter = resolve.get(fold(s.export.exporter))
-        if exporter is None:  # a person named as the exporter (`_without_people_as_firms`)
+        if exporter is None:  # a person named as the exporter (`_without_non_firms`)
             continue
         places = destinations(s.text) or [
             d for d in s.export.destinations if d.strip() and occurs(d, s.text)
@@ -474,7 +479,7 @@ def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Progra
 
 def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> ArticleRecord:
     """The ungrounded record; grounding decides afterwards what is kept."""
-    findings = _without_people_as_firms(findings)
+    findings = _without_non_firms(findings)
     companies, resolve = _companies(findings)
     return ArticleRecord(
         doc_id=doc_id,

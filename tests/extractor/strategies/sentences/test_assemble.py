@@ -554,6 +554,14 @@ def _people_run(sentences: list[tuple[str, list[str], list[str], list[str]]]) ->
             ["Kestrin"],
         ),
         (
+            [  # a town where the article says work is done is a place, not a firm
+                ("Kestrin makes phones at its facility in Tarvin.", ["Kestrin", "Tarvin"], [], []),
+                ("Tarvin grew.", ["Tarvin"], [], []),
+            ],
+            [],
+            ["Kestrin"],
+        ),
+        (
             [("Arun Dev and Arun Tal spoke.", [], ["Arun Dev", "Arun Tal"], [])],
             ["Arun Dev", "Arun Tal"],
             [],
