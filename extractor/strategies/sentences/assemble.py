@@ -186,6 +186,7 @@ def _without_non_firms(findings: ArticleFindings) -> ArticleFindings:
     firms = list(dict.fromkeys(c for s in findings.sentences for c in s.companies))
     not_firms = (
         {fold(n) for s in findings.sentences for n in s.titled}
+        | {fold(n) for s in findings.sentences for pair in s.institutions for n in pair if n}
         | {fold(w) for s in findings.sentences for p in s.people for w in p.split()}
         | {fold(p) for s in findings.sentences if (p := facility_location(s.text, firms))}
     )
@@ -245,6 +246,22 @@ def _person(name: str, sentence: str, resolve: dict[str, str]) -> Person:
     if organization is not None:
         organization = resolve.get(fold(organization), organization)
     return Person(name=name, title=title, organization=organization, evidence=sentence)
+
+
+def _organizations(findings: ArticleFindings, resolve: dict[str, str]) -> list[Organization]:
+    """One record per body, its bracketed short form an alias ("MeitY"), never a record of its
+    own where the model listed the short form alone."""
+    short: dict[str, list[str]] = {}
+    for s in findings.sentences:
+        for name, form in s.institutions:
+            if form and form not in short.setdefault(name, []):
+                short[name].append(form)
+    aliases = {fold(a) for forms in short.values() for a in forms}
+    return [
+        Organization(name=n, aliases=short.get(n, []), kind=_org_kind(n), evidence=s.text)
+        for n, s in _named(findings, "organizations", resolve).items()
+        if fold(n) not in aliases
+    ]
 
 
 def _people(findings: ArticleFindings, resolve: dict[str, str]) -> list[Person]:
@@ -487,10 +504,7 @@ def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> Artic
             title=main.title, published=main.published, dateline=main.dateline, main_span=main.span
         ),
         companies=companies,
-        organizations=[
-            Organization(name=n, kind=_org_kind(n), evidence=s.text)
-            for n, s in _named(findings, "organizations", resolve).items()
-        ],
+        organizations=_organizations(findings, resolve),
         people=_people(findings, resolve),
         partnerships=_partnerships(
             findings, resolve, {c.name: c.parent for c in companies if c.parent}

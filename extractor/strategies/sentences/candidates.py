@@ -20,6 +20,7 @@ from extractor_schemas.text import is_corporate_suffix
 __all__ = [
     "candidates",
     "common_words",
+    "institutions",
     "is_title_word",
     "model_text",
     "person_shaped",
@@ -389,3 +390,42 @@ def titled_people(sentence: str, common: frozenset[str] = frozenset()) -> list[s
                 people.append(name)
                 break
     return people
+
+
+# Head nouns of a public or collective body: a name headed by one names an organization, not a
+# firm ("Ministry of Electronics and Information Technology", "Registrar of Companies", "India
+# Cellular & Electronics Association", "Enforcement Directorate", "Counterpoint Research").
+INSTITUTION_NOUNS = frozenset(
+    """
+    ministry department directorate registrar commission council authority board bureau agency
+    association federation chamber institute exchange tribunal court parliament research
+    """.split()
+)
+
+
+def _head(words: list[str]) -> str:
+    """The head noun of a name: the word before its first "of"/"for", else its last word."""
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in {"of", "for"}:
+            return words[i - 1]
+    return words[-1]
+
+
+def institutions(
+    sentence: str, common: frozenset[str] = frozenset()
+) -> list[tuple[str, str | None]]:
+    """The sentence's organization names by their head noun, each with the short form the
+    sentence gives it in brackets ("Ministry of … Technology (MeitY)" → MeitY), if any.
+
+    Only the longest such span counts: "Ministry of Electronics" inside "Ministry of Electronics
+    and Information Technology" is the same body cut short.
+    """
+    spans = [c for c in candidates(sentence, common) if "(" not in c]
+    named = [c for c in spans if _head(c.split()).lower() in INSTITUTION_NOUNS]
+    longest = [c for c in named if not any(c != other and c in other for other in named)]
+    found = []
+    for name in longest:
+        short = re.match(r"\s*\(([^()]{1,12})\)", sentence[sentence.index(name) + len(name) :])
+        inner = short.group(1).strip() if short else None
+        found.append((name, inner if inner and _SHORT_FORM.match(inner) else None))
+    return found

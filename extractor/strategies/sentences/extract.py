@@ -30,6 +30,7 @@ from extractor.strategies.sentences.answers import (
 from extractor.strategies.sentences.candidates import (
     candidates,
     common_words,
+    institutions,
     model_text,
     titled_people,
 )
@@ -93,6 +94,8 @@ class SentenceFindings:
     dropped: list[tuple[str, str, str]] = field(default_factory=list)
     # People a job title stands beside: a person, whatever the names questions answered.
     titled: list[str] = field(default_factory=list)
+    # Bodies named by their head noun, each with its bracketed short form: not firms.
+    institutions: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -191,6 +194,8 @@ class SentenceReader:
                 setattr(found, task, await self._names(task, found, common))
             if task == "people" and named:
                 add_titled_people(found, common)
+        if named:
+            add_institutions(found, common)
         if len(set(found.companies)) >= 2:
             # Two firms named without a relation word are a mere mention (guidelines §6).
             if states_relation(found.text):
@@ -297,3 +302,21 @@ def add_titled_people(found: SentenceFindings, common: frozenset[str]) -> None:
 
 def _shorter_form(name: str, longer: str) -> bool:
     return fold(longer) == fold(name) or fold(longer).startswith(fold(name) + " ")
+
+
+def add_institutions(found: SentenceFindings, common: frozenset[str]) -> None:
+    """Adds the bodies the sentence names by their head noun (`candidates.institutions`) to its
+    organizations, and takes them and their short forms out of its companies.
+
+    The 270M model lists "MeitY" and "India Cellular & Electronics Association (ICEA)" as
+    companies and is asked for organizations only where a cue word stands; a ministry, a
+    registrar or an association is an organization by the noun that heads its name.
+    """
+    for name, short in institutions(model_text(found.text), common):
+        if organization_problem(name) is not None:
+            continue
+        found.institutions.append((name, short))
+        forms = {fold(name)} | ({fold(short)} if short else set())
+        found.companies = [c for c in found.companies if fold(c) not in forms]
+        found.organizations = [o for o in found.organizations if fold(o) not in forms]
+        found.organizations.append(name)

@@ -576,3 +576,21 @@ def test_people_are_one_record_each_and_a_titled_name_is_no_company(
     record = _people_run(sentences)
     assert [p.name for p in record.people] == people
     assert [c.name for c in record.companies] == companies
+
+
+def test_a_bodys_short_form_is_its_alias_and_no_firm() -> None:
+    long_form = "Ministry of Tarvin Affairs"
+    first = SentenceFindings(
+        Span(0, 10),
+        f"The {long_form} (MTA) met.",
+        organizations=[long_form],
+        institutions=[(long_form, "MTA")],
+    )
+    later = SentenceFindings(Span(11, 20), "MTA and Kestrin met.", ["MTA", "Kestrin"])
+    later.organizations = ["MTA"]
+    document = f"{first.text} {later.text}"
+    record = assemble(
+        "doc", MainArticle((Paragraph(0, len(document)),)), ArticleFindings([first, later], [], [])
+    )
+    assert [(o.name, o.aliases) for o in record.organizations] == [(long_form, ["MTA"])]
+    assert [c.name for c in record.companies] == ["Kestrin"]

@@ -9,6 +9,7 @@ import pytest
 from extractor.strategies.sentences.candidates import (
     candidates,
     common_words,
+    institutions,
     model_text,
     person_shaped,
     title_before,
@@ -179,3 +180,29 @@ def test_titled_people(sentence: str, people: list[str]) -> None:
 def test_title_before(text: str, title: str | None) -> None:
     span = title_before(text, len(text))
     assert (text[span[0] : span[1]] if span else None) == title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "The Ministry of Electronics and Information Technology (MeitY) approved it.",
+            [("Ministry of Electronics and Information Technology", "MeitY")],
+        ),
+        ("Filings with the Registrar of Companies show it.", [("Registrar of Companies", None)]),
+        (
+            "The Tarvin Cellular & Electronics Association (TCEA) said so.",
+            [("Tarvin Cellular & Electronics Association", "TCEA")],
+        ),
+        ("The Enforcement Directorate raided it.", [("Enforcement Directorate", None)]),
+        ("Data from Kestrin Research show it.", [("Kestrin Research", None)]),
+        (
+            "The Department for Promotion of Industry and Internal Trade (DPIIT) cleared it.",
+            [("Department for Promotion of Industry and Internal Trade", "DPIIT")],
+        ),
+        ("Kestrin Systems makes phones.", []),  # a firm: no institution noun heads it
+        ("Kestrin Board Games grew.", []),  # "Board" does not head this name
+    ],
+)
+def test_institutions(sentence: str, found: list[tuple[str, str | None]]) -> None:
+    assert institutions(sentence) == found
