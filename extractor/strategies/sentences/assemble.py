@@ -475,9 +475,33 @@ def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]
     return figures
 
 
+def _program_core(name: str) -> str:
+    """A program's name with its short form for the words it stands for, folded:
+    "production-linked incentive (PLI) scheme for X" and "PLI scheme for X" are one."""
+    return fold(re.sub(r"(?:[a-z][\w-]*\s+)+\(([A-Z][\w&.-]+)\)", r"\1", name))
+
+
+def _named_again(name: str, cores: dict[str, str]) -> bool:
+    """Whether another program name is this one's longer form (or its longer spelling)."""
+    core = cores[name]
+    return any(
+        other != name
+        and (
+            cores[other].startswith(core + " ") or (cores[other] == core and len(other) > len(name))
+        )
+        for other in cores
+    )
+
+
 def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Program]:
+    """One record per program; a shorter mention of a longer-named one ("the PLI scheme" of
+    "the PLI scheme for IT hardware") is that one named again."""
     programs = []
-    for name, s in _named(findings, "programs").items():
+    named = _named(findings, "programs")
+    cores = {name: _program_core(name) for name in named}
+    for name, s in named.items():
+        if _named_again(name, cores):
+            continue
         beneficiaries = (
             [resolve[fold(c)] for c in s.companies]
             if re.search(r"beneficiar|signed up|grants?", s.text)

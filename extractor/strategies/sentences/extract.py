@@ -32,6 +32,7 @@ from extractor.strategies.sentences.candidates import (
     common_words,
     institutions,
     model_text,
+    program_names,
     titled_people,
 )
 from extractor.strategies.sentences.cues import refers_back, states_relation
@@ -196,6 +197,7 @@ class SentenceReader:
                 add_titled_people(found, common)
         if named:
             add_institutions(found, common)
+        add_program_names(found)
         if len(set(found.companies)) >= 2:
             # Two firms named without a relation word are a mere mention (guidelines §6).
             if states_relation(found.text):
@@ -320,3 +322,14 @@ def add_institutions(found: SentenceFindings, common: frozenset[str]) -> None:
         found.companies = [c for c in found.companies if fold(c) not in forms]
         found.organizations = [o for o in found.organizations if fold(o) not in forms]
         found.organizations.append(name)
+
+
+def add_program_names(found: SentenceFindings) -> None:
+    """Adds the programs the sentence names by a program noun (`candidates.program_names`),
+    each replacing a shorter form the model gave of it ("PLI scheme" of "PLI scheme for IT
+    hardware"): the model copies the head of a long lowercase name and drops what it is for."""
+    for name in program_names(model_text(found.text)):
+        if not occurs(name, found.text):
+            continue
+        found.programs = [p for p in found.programs if fold(p) not in fold(name)]
+        found.programs.append(name)

@@ -594,3 +594,31 @@ def test_a_bodys_short_form_is_its_alias_and_no_firm() -> None:
     )
     assert [(o.name, o.aliases) for o in record.organizations] == [(long_form, ["MTA"])]
     assert [c.name for c in record.companies] == ["Kestrin"]
+
+
+@pytest.mark.parametrize(
+    ("names", "kept"),
+    [
+        (["TLI scheme", "TLI scheme for IT hardware"], ["TLI scheme for IT hardware"]),
+        (
+            ["tarvin-linked incentive (TLI) scheme for phones", "TLI scheme for phones"],
+            ["tarvin-linked incentive (TLI) scheme for phones"],
+        ),
+        (
+            ["TLI scheme for phones", "TLI scheme for IT hardware"],
+            ["TLI scheme for phones", "TLI scheme for IT hardware"],
+        ),
+    ],
+)
+def test_a_shorter_mention_of_a_program_is_the_same_program(
+    names: list[str], kept: list[str]
+) -> None:
+    sentences, at = [], 0
+    for name in names:
+        text = f"It joined the {name}."
+        sentences.append(SentenceFindings(Span(at, at + len(text)), text, programs=[name]))
+        at += len(text) + 1
+    document = " ".join(s.text for s in sentences)
+    main = MainArticle((Paragraph(0, len(document)),))
+    record = assemble("doc", main, ArticleFindings(sentences, [], []))
+    assert [p.name for p in record.programs] == kept

@@ -12,6 +12,7 @@ from extractor.strategies.sentences.candidates import (
     institutions,
     model_text,
     person_shaped,
+    program_names,
     title_before,
     titled_people,
 )
@@ -206,3 +207,32 @@ def test_title_before(text: str, title: str | None) -> None:
 )
 def test_institutions(sentence: str, found: list[tuple[str, str | None]]) -> None:
     assert institutions(sentence) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "It is a beneficiary of the production-linked incentive (PLI) scheme for mobile "
+            "phones, the filing said.",
+            ["production-linked incentive (PLI) scheme for mobile phones"],
+        ),
+        (
+            "It applied under the TLI scheme for IT hardware last year.",
+            ["TLI scheme for IT hardware"],
+        ),
+        ("It joined the TLI scheme for phones and the ECMS.", ["TLI scheme for phones"]),
+        (
+            "The ₹9-crore Tarvin Component Manufacturing Scheme (TCMS) opened.",
+            ["Tarvin Component Manufacturing Scheme (TCMS)"],
+        ),
+        (
+            "Kestrin introduced the Tarvin-Linked Incentive program in 2020.",
+            ["Tarvin-Linked Incentive program"],
+        ),
+        ("The scheme ended.", []),  # a program noun alone names no program
+        ("The government’s Tarvin Mission grew.", ["Tarvin Mission"]),
+    ],
+)
+def test_program_names(sentence: str, found: list[str]) -> None:
+    assert program_names(sentence) == found
