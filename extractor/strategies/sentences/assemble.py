@@ -397,11 +397,14 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
         places = destinations(s.text) or [
             d for d in s.export.destinations if d.strip() and occurs(d, s.text)
         ]
+        origin_code = _COUNTRY_CODES[origin.group(1)] if origin else "IN"
+        # Goods shipped from a country do not go to it ("exports from India … to India").
+        places = [p for p in places if _COUNTRY_CODES.get(p) != origin_code]
         seen.setdefault(
             exporter,
             ExportActivity(
                 exporter=exporter,
-                origin_country=_COUNTRY_CODES[origin.group(1)] if origin else "IN",
+                origin_country=origin_code,
                 destinations=places,
                 products=product_categories(s.text),
                 status=EXPORT_STATUS.first(s.text) or s.export.status,
