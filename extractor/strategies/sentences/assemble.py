@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from extractor.isolate import MainArticle
 from extractor.strategies.sentences.answers import DealAnswer
@@ -172,18 +173,34 @@ def _parents(findings: ArticleFindings, resolve: dict[str, str]) -> dict[str, st
     return parents
 
 
-def _titled(findings: ArticleFindings) -> set[str]:
-    """Names, folded, that a job title marks as a person somewhere in the article."""
-    return {fold(n) for s in findings.sentences for n in s.titled}
+def _without_non_firms(findings: ArticleFindings) -> ArticleFindings:
+    """The findings without the company names that name a person or a place of the article.
+
+    A name the model listed as a firm in one sentence is still a person where a title stands
+    beside it in another ("… Sunita Das said", "additional secretary Sunita Das"), and a word of
+    a full personal name is that person named again ("Sethi" after "Kunal Sethi, managing
+    director"), not a firm. A town where the article says work is done ("its facility in
+    Dehradun", `cues.facility_location`) is a place. A deal or export answer naming one of them
+    then names no firm.
+    """
+    firms = list(dict.fromkeys(c for s in findings.sentences for c in s.companies))
+    not_firms = (
+        {fold(n) for s in findings.sentences for n in s.titled}
+        | {fold(n) for s in findings.sentences for pair in s.institutions for n in pair if n}
+        | {fold(w) for s in findings.sentences for p in s.people for w in p.split()}
+        | {fold(p) for s in findings.sentences if (p := facility_location(s.text, firms))}
+    )
+    sentences = [
+        replace(s, companies=[c for c in s.companies if fold(c) not in not_firms])
+        for s in findings.sentences
+    ]
+    return replace(findings, sentences=sentences)
 
 
 def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]]:
     # A name the model listed as a firm in one sentence is still a person where a title stands
     # beside it in another ("… Sunita Das said", "additional secretary Sunita Das").
-    people = _titled(findings)
-    groups = _merge_names(
-        n for s in findings.sentences for n in s.companies if fold(n) not in people
-    )
+    groups = _merge_names(n for s in findings.sentences for n in s.companies)
     resolve = _resolver(groups)
     parents = _parents(findings, resolve)
     companies = []
@@ -231,6 +248,22 @@ def _person(name: str, sentence: str, resolve: dict[str, str]) -> Person:
     return Person(name=name, title=title, organization=organization, evidence=sentence)
 
 
+def _organizations(findings: ArticleFindings, resolve: dict[str, str]) -> list[Organization]:
+    """One record per body, its bracketed short form an alias ("MeitY"), never a record of its
+    own where the model listed the short form alone."""
+    short: dict[str, list[str]] = {}
+    for s in findings.sentences:
+        for name, form in s.institutions:
+            if form and form not in short.setdefault(name, []):
+                short[name].append(form)
+    aliases = {fold(a) for forms in short.values() for a in forms}
+    return [
+        Organization(name=n, aliases=short.get(n, []), kind=_org_kind(n), evidence=s.text)
+        for n, s in _named(findings, "organizations", resolve).items()
+        if fold(n) not in aliases
+    ]
+
+
 def _people(findings: ArticleFindings, resolve: dict[str, str]) -> list[Person]:
     """One record per person: "Atul Lall" is "Atul B Lall" when the article names him so too
     (`names.same_person`), and the fuller form, as the article writes it, is kept."""
@@ -262,6 +295,8 @@ def _parties(
         text, brand_form, partner_form
     ):
         return None
+    if fold(brand_form) not in resolve or fold(partner_form) not in resolve:
+        return None  # the answer names a person as a party (`_without_non_firms`)
     brand, partner = resolve[fold(brand_form)], resolve[fold(partner_form)]
     units = [
         resolve[fold(c)]
@@ -356,15 +391,20 @@ def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportA
         if s.export is None:
             continue
         origin = _FROM_COUNTRY.search(s.text)
-        exporter = resolve[fold(s.export.exporter)]
+        exporter = resolve.get(fold(s.export.exporter))
+        if exporter is None:  # a person named as the exporter (`_without_non_firms`)
+            continue
         places = destinations(s.text) or [
             d for d in s.export.destinations if d.strip() and occurs(d, s.text)
         ]
+        origin_code = _COUNTRY_CODES[origin.group(1)] if origin else "IN"
+        # Goods shipped from a country do not go to it ("exports from India … to India").
+        places = [p for p in places if _COUNTRY_CODES.get(p) != origin_code]
         seen.setdefault(
             exporter,
             ExportActivity(
                 exporter=exporter,
-                origin_country=_COUNTRY_CODES[origin.group(1)] if origin else "IN",
+                origin_country=origin_code,
                 destinations=places,
                 products=product_categories(s.text),
                 status=EXPORT_STATUS.first(s.text) or s.export.status,
@@ -438,9 +478,33 @@ def _figures(findings: ArticleFindings, resolve: dict[str, str]) -> list[Figure]
     return figures
 
 
+def _program_core(name: str) -> str:
+    """A program's name with its short form for the words it stands for, folded:
+    "production-linked incentive (PLI) scheme for X" and "PLI scheme for X" are one."""
+    return fold(re.sub(r"(?:[a-z][\w-]*\s+)+\(([A-Z][\w&.-]+)\)", r"\1", name))
+
+
+def _named_again(name: str, cores: dict[str, str]) -> bool:
+    """Whether another program name is this one's longer form (or its longer spelling)."""
+    core = cores[name]
+    return any(
+        other != name
+        and (
+            cores[other].startswith(core + " ") or (cores[other] == core and len(other) > len(name))
+        )
+        for other in cores
+    )
+
+
 def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Program]:
+    """One record per program; a shorter mention of a longer-named one ("the PLI scheme" of
+    "the PLI scheme for IT hardware") is that one named again."""
     programs = []
-    for name, s in _named(findings, "programs").items():
+    named = _named(findings, "programs")
+    cores = {name: _program_core(name) for name in named}
+    for name, s in named.items():
+        if _named_again(name, cores):
+            continue
         beneficiaries = (
             [resolve[fold(c)] for c in s.companies]
             if re.search(r"beneficiar|signed up|grants?", s.text)
@@ -459,6 +523,7 @@ def _programs(findings: ArticleFindings, resolve: dict[str, str]) -> list[Progra
 
 def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> ArticleRecord:
     """The ungrounded record; grounding decides afterwards what is kept."""
+    findings = _without_non_firms(findings)
     companies, resolve = _companies(findings)
     return ArticleRecord(
         doc_id=doc_id,
@@ -466,10 +531,7 @@ def assemble(doc_id: str, main: MainArticle, findings: ArticleFindings) -> Artic
             title=main.title, published=main.published, dateline=main.dateline, main_span=main.span
         ),
         companies=companies,
-        organizations=[
-            Organization(name=n, kind=_org_kind(n), evidence=s.text)
-            for n, s in _named(findings, "organizations", resolve).items()
-        ],
+        organizations=_organizations(findings, resolve),
         people=_people(findings, resolve),
         partnerships=_partnerships(
             findings, resolve, {c.name: c.parent for c in companies if c.parent}

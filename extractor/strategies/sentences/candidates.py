@@ -20,9 +20,11 @@ from extractor_schemas.text import is_corporate_suffix
 __all__ = [
     "candidates",
     "common_words",
+    "institutions",
     "is_title_word",
     "model_text",
     "person_shaped",
+    "program_names",
     "title_before",
     "titled_people",
 ]
@@ -389,3 +391,95 @@ def titled_people(sentence: str, common: frozenset[str] = frozenset()) -> list[s
                 people.append(name)
                 break
     return people
+
+
+# Head nouns of a public or collective body: a name headed by one names an organization, not a
+# firm ("Ministry of Electronics and Information Technology", "Registrar of Companies", "India
+# Cellular & Electronics Association", "Enforcement Directorate", "Counterpoint Research").
+INSTITUTION_NOUNS = frozenset(
+    """
+    ministry department directorate registrar commission council authority board bureau agency
+    association federation chamber institute exchange tribunal court parliament research
+    """.split()
+)
+
+
+def _head(words: list[str]) -> str:
+    """The head noun of a name: the word before its first "of"/"for", else its last word."""
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in {"of", "for"}:
+            return words[i - 1]
+    return words[-1]
+
+
+def institutions(
+    sentence: str, common: frozenset[str] = frozenset()
+) -> list[tuple[str, str | None]]:
+    """The sentence's organization names by their head noun, each with the short form the
+    sentence gives it in brackets ("Ministry of … Technology (MeitY)" → MeitY), if any.
+
+    Only the longest such span counts: "Ministry of Electronics" inside "Ministry of Electronics
+    and Information Technology" is the same body cut short.
+    """
+    spans = [c for c in candidates(sentence, common) if "(" not in c]
+    named = [c for c in spans if _head(c.split()).lower() in INSTITUTION_NOUNS]
+    longest = [c for c in named if not any(c != other and c in other for other in named)]
+    found = []
+    for name in longest:
+        short = re.match(r"\s*\(([^()]{1,12})\)", sentence[sentence.index(name) + len(name) :])
+        inner = short.group(1).strip() if short else None
+        found.append((name, inner if inner and _SHORT_FORM.match(inner) else None))
+    return found
+
+
+# Nouns that head a program's name ("Electronics Component Manufacturing Scheme", "the PLI scheme
+# for IT hardware", "the National Semiconductor Mission").
+_PROGRAM_NOUN = r"(?:[Ss]cheme|[Pp]rogram(?:me)?|[Ii]nitiative|[Mm]ission)"
+# A named program: a capitalised name headed by a program noun, its short form in brackets; or
+# a short form (after the lowercase words it stands for) and the noun, then what it is for, to
+# the clause's end ("production-linked incentive (PLI) scheme for mobile phones").
+_PROGRAM = re.compile(
+    rf"(?<![\w’'])(?P<abbreviated>(?:(?:[a-z][\w-]*\s+){{1,4}}\([A-Z][\w&.-]{{1,9}}\)|"
+    rf"[A-Z]{{2,}})\s+{_PROGRAM_NOUN}\b(?:\s+for(?:\s+[\w-]+)+)?)"
+    rf"|(?<![\w’'])(?P<named>(?:[A-Z][\w-]*\s+)+{_PROGRAM_NOUN}\b(?:\s+\([A-Z][\w&.-]{{1,9}}\))?)"
+)
+
+
+def program_names(sentence: str) -> list[str]:
+    """The programs a sentence names, as written, the longest form each (see `_PROGRAM`).
+
+    The words a short form stands for are the lowercase words right before its bracket, after
+    any function word ("beneficiary of the production-linked incentive (PLI)" begins at
+    "production"); a "for" phrase ends at punctuation or at a function word ("for IT hardware
+    last year"). A program noun alone ("The scheme") names no program.
+    """
+    found = []
+    for match in _PROGRAM.finditer(sentence):
+        words = match.group().split()
+        if match.group("abbreviated"):
+            words = _until_function_word(words)
+        while words and words[0].lower() in _FUNCTION_WORDS:
+            words = words[1:]
+        if len(words) > 1:
+            found.append(" ".join(words))
+    return found
+
+
+def _until_function_word(words: list[str]) -> list[str]:
+    """The words from the last function word before the short form to the first after "for"."""
+    bracket = next((i for i, w in enumerate(words) if w.startswith("(")), 0)
+    start = max((i + 1 for i in range(bracket) if words[i].lower() in _FUNCTION_WORDS), default=0)
+    if "for" not in words:
+        return words[start:]
+    cut = words.index("for") + 1
+    # As written: "IT hardware" is no "it".
+    while (
+        cut < len(words)
+        and (words[cut] not in _FUNCTION_WORDS or words[cut] == "and")
+        and not words[cut - 1].endswith((",", ";", ":"))
+    ):
+        cut += 1
+    kept = words[start:cut]
+    while kept and kept[-1].lower() in {"and", "for"}:
+        kept = kept[:-1]
+    return [*kept[:-1], kept[-1].rstrip(",;:.")] if kept else kept

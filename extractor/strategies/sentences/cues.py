@@ -143,12 +143,16 @@ _TO_PLACES = re.compile(
 
 
 def destinations(sentence: str) -> list[str]:
-    """Places named after "to", as written ("West Asia", "the US"); other names are not places."""
+    """Places named after "to", as written ("West Asia", "the US"); other names are not places.
+
+    A list is of one sort: where one member is a known place, the others are places too ("to
+    Nepal, Bangladesh and Sri Lanka"), so the place words need not hold every country.
+    """
     places: list[str] = []
     for match in _TO_PLACES.finditer(sentence):
-        for part in re.split(r",\s*|\s+and even to\s+|\s+and\s+", match.group(1)):
-            if part and is_place(part) and part not in places:
-                places.append(part)
+        parts = [p for p in re.split(r",\s*|\s+and even to\s+|\s+and\s+", match.group(1)) if p]
+        if any(is_place(p) for p in parts):
+            places.extend(p for p in parts if p not in places)
     return places
 
 

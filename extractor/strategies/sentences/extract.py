@@ -30,7 +30,9 @@ from extractor.strategies.sentences.answers import (
 from extractor.strategies.sentences.candidates import (
     candidates,
     common_words,
+    institutions,
     model_text,
+    program_names,
     titled_people,
 )
 from extractor.strategies.sentences.cues import refers_back, states_relation
@@ -43,6 +45,7 @@ from extractor.strategies.sentences.names import (
     program_problem,
     snap,
     split_conjunction,
+    without_determiner,
     without_title,
 )
 from extractor.strategies.sentences.preextract import Amount, QuoteSpan, find_amounts, find_quotes
@@ -92,6 +95,8 @@ class SentenceFindings:
     dropped: list[tuple[str, str, str]] = field(default_factory=list)
     # People a job title stands beside: a person, whatever the names questions answered.
     titled: list[str] = field(default_factory=list)
+    # Bodies named by their head noun, each with its bracketed short form: not firms.
+    institutions: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -130,7 +135,7 @@ class SentenceReader:
         taken = {fold(n) for n in found.companies + found.people}
         names = answer.names
         if task == "companies":
-            names = [part for n in names for part in split_conjunction(n)]
+            names = [without_determiner(part) for n in names for part in split_conjunction(n)]
         if task == "people":
             names = [without_title(n) for n in names]
         for name in dict.fromkeys(self._as_written(n, found.text) for n in names):
@@ -160,14 +165,12 @@ class SentenceReader:
             return f"name {name!r} occurs only in text addressed to the model (prompt injection)"
         if task != "companies" and fold(name) in taken:
             return f"{name!r} was already named as a company or person"
-        checks = {
-            "companies": company_problem,
-            "organizations": organization_problem,
-        }
         if task == "people":
             return person_problem(name, common)
-        if task in checks:
-            return checks[task](name)
+        if task == "companies":
+            return company_problem(name, common)
+        if task == "organizations":
+            return organization_problem(name)
         return program_problem(name, sentence)
 
     async def _choice(self, task: str, model: type[B], found: SentenceFindings) -> B | None:
@@ -192,6 +195,9 @@ class SentenceReader:
                 setattr(found, task, await self._names(task, found, common))
             if task == "people" and named:
                 add_titled_people(found, common)
+        if named:
+            add_institutions(found, common)
+        add_program_names(found)
         if len(set(found.companies)) >= 2:
             # Two firms named without a relation word are a mere mention (guidelines §6).
             if states_relation(found.text):
@@ -298,3 +304,32 @@ def add_titled_people(found: SentenceFindings, common: frozenset[str]) -> None:
 
 def _shorter_form(name: str, longer: str) -> bool:
     return fold(longer) == fold(name) or fold(longer).startswith(fold(name) + " ")
+
+
+def add_institutions(found: SentenceFindings, common: frozenset[str]) -> None:
+    """Adds the bodies the sentence names by their head noun (`candidates.institutions`) to its
+    organizations, and takes them and their short forms out of its companies.
+
+    The 270M model lists "MeitY" and "India Cellular & Electronics Association (ICEA)" as
+    companies and is asked for organizations only where a cue word stands; a ministry, a
+    registrar or an association is an organization by the noun that heads its name.
+    """
+    for name, short in institutions(model_text(found.text), common):
+        if organization_problem(name) is not None:
+            continue
+        found.institutions.append((name, short))
+        forms = {fold(name)} | ({fold(short)} if short else set())
+        found.companies = [c for c in found.companies if fold(c) not in forms]
+        found.organizations = [o for o in found.organizations if fold(o) not in forms]
+        found.organizations.append(name)
+
+
+def add_program_names(found: SentenceFindings) -> None:
+    """Adds the programs the sentence names by a program noun (`candidates.program_names`),
+    each replacing a shorter form the model gave of it ("PLI scheme" of "PLI scheme for IT
+    hardware"): the model copies the head of a long lowercase name and drops what it is for."""
+    for name in program_names(model_text(found.text)):
+        if not occurs(name, found.text):
+            continue
+        found.programs = [p for p in found.programs if fold(p) not in fold(name)]
+        found.programs.append(name)

@@ -30,6 +30,7 @@ __all__ = [
     "same_person",
     "snap",
     "split_conjunction",
+    "without_determiner",
     "without_title",
 ]
 
@@ -88,6 +89,20 @@ def core_name(name: str) -> str:
     return stripped or core
 
 
+# Determiners: they stand before a name ("All Realme phones", "its Xiaomi unit"), never in it.
+_DETERMINERS = frozenset(
+    "all both each every its their his her our this these those such some many most".split()
+)
+
+
+def without_determiner(name: str) -> str:
+    """ "All Realme" is Realme: a determiner the model copied before a firm's name."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    return " ".join(words) if len(words) < len(name.split()) else name
+
+
 def split_conjunction(name: str) -> list[str]:
     """ "Dixon and Foxconn" is two names when every part is capitalised."""
     parts = [p.strip() for p in re.split(r",\s*|\s+and\s+", name) if p.strip()]
@@ -96,8 +111,14 @@ def split_conjunction(name: str) -> list[str]:
     return [name]
 
 
-def company_problem(name: str) -> str | None:
-    """Why a name cannot be a company, or None when it may be one."""
+def company_problem(name: str, common: frozenset[str] = frozenset()) -> str | None:
+    """Why a name cannot be a company, or None when it may be one; `common` holds the words
+    the article writes lowercase.
+
+    A firm's name is a proper name: no lowercase word inside it but a connector or a legal form
+    ("BBK group"; not "Mumbai-based family office", "India-made phones"), and a one-word name the
+    article also writes lowercase is a common noun ("Appliances", "Mint", "We").
+    """
     if is_place(name):
         return f"{name!r} is a place, not a company"
     if has_digit(name):
@@ -106,7 +127,22 @@ def company_problem(name: str) -> str | None:
         return f"{name!r} is not a proper name"
     if name.endswith("-based"):
         return f"{name!r} describes a location, not a company"
+    words = name.split()
+    if any(_common_noun(w) for w in words[1:]):
+        return f"{name!r} holds a common noun: not a firm's name"
+    if len(words) == 1 and name.lower() in common:
+        return f"{name!r} is a word the article writes lowercase: a common noun, not a firm"
     return None
+
+
+def _common_noun(word: str) -> bool:
+    """A lowercase word that is neither a connector ("of", "and") nor a legal form ("group")."""
+    return (
+        word[:1].islower()
+        and word not in {"of", "and", "for", "de", "&"}
+        and not re.match(r"^[a-z]{1,2}[A-Z]", word)
+        and not is_corporate_suffix(word)
+    )
 
 
 def person_problem(name: str, common: frozenset[str] = frozenset()) -> str | None:

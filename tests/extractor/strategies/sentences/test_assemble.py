@@ -546,6 +546,22 @@ def _people_run(sentences: list[tuple[str, list[str], list[str], list[str]]]) ->
             ["Kestrin"],
         ),
         (
+            [  # a word of a full personal name is the person named again, not a firm
+                ("Kestrin MD Arun Dev spoke.", ["Kestrin"], ["Arun Dev"], ["Arun Dev"]),
+                ("Dev said Kestrin grew.", ["Dev", "Kestrin"], [], []),
+            ],
+            ["Arun Dev"],
+            ["Kestrin"],
+        ),
+        (
+            [  # a town where the article says work is done is a place, not a firm
+                ("Kestrin makes phones at its facility in Tarvin.", ["Kestrin", "Tarvin"], [], []),
+                ("Tarvin grew.", ["Tarvin"], [], []),
+            ],
+            [],
+            ["Kestrin"],
+        ),
+        (
             [("Arun Dev and Arun Tal spoke.", [], ["Arun Dev", "Arun Tal"], [])],
             ["Arun Dev", "Arun Tal"],
             [],
@@ -560,3 +576,49 @@ def test_people_are_one_record_each_and_a_titled_name_is_no_company(
     record = _people_run(sentences)
     assert [p.name for p in record.people] == people
     assert [c.name for c in record.companies] == companies
+
+
+def test_a_bodys_short_form_is_its_alias_and_no_firm() -> None:
+    long_form = "Ministry of Tarvin Affairs"
+    first = SentenceFindings(
+        Span(0, 10),
+        f"The {long_form} (MTA) met.",
+        organizations=[long_form],
+        institutions=[(long_form, "MTA")],
+    )
+    later = SentenceFindings(Span(11, 20), "MTA and Kestrin met.", ["MTA", "Kestrin"])
+    later.organizations = ["MTA"]
+    document = f"{first.text} {later.text}"
+    record = assemble(
+        "doc", MainArticle((Paragraph(0, len(document)),)), ArticleFindings([first, later], [], [])
+    )
+    assert [(o.name, o.aliases) for o in record.organizations] == [(long_form, ["MTA"])]
+    assert [c.name for c in record.companies] == ["Kestrin"]
+
+
+@pytest.mark.parametrize(
+    ("names", "kept"),
+    [
+        (["TLI scheme", "TLI scheme for IT hardware"], ["TLI scheme for IT hardware"]),
+        (
+            ["tarvin-linked incentive (TLI) scheme for phones", "TLI scheme for phones"],
+            ["tarvin-linked incentive (TLI) scheme for phones"],
+        ),
+        (
+            ["TLI scheme for phones", "TLI scheme for IT hardware"],
+            ["TLI scheme for phones", "TLI scheme for IT hardware"],
+        ),
+    ],
+)
+def test_a_shorter_mention_of_a_program_is_the_same_program(
+    names: list[str], kept: list[str]
+) -> None:
+    sentences, at = [], 0
+    for name in names:
+        text = f"It joined the {name}."
+        sentences.append(SentenceFindings(Span(at, at + len(text)), text, programs=[name]))
+        at += len(text) + 1
+    document = " ".join(s.text for s in sentences)
+    main = MainArticle((Paragraph(0, len(document)),))
+    record = assemble("doc", main, ArticleFindings(sentences, [], []))
+    assert [p.name for p in record.programs] == kept

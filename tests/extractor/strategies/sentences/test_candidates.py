@@ -9,8 +9,10 @@ import pytest
 from extractor.strategies.sentences.candidates import (
     candidates,
     common_words,
+    institutions,
     model_text,
     person_shaped,
+    program_names,
     title_before,
     titled_people,
 )
@@ -179,3 +181,58 @@ def test_titled_people(sentence: str, people: list[str]) -> None:
 def test_title_before(text: str, title: str | None) -> None:
     span = title_before(text, len(text))
     assert (text[span[0] : span[1]] if span else None) == title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "The Ministry of Electronics and Information Technology (MeitY) approved it.",
+            [("Ministry of Electronics and Information Technology", "MeitY")],
+        ),
+        ("Filings with the Registrar of Companies show it.", [("Registrar of Companies", None)]),
+        (
+            "The Tarvin Cellular & Electronics Association (TCEA) said so.",
+            [("Tarvin Cellular & Electronics Association", "TCEA")],
+        ),
+        ("The Enforcement Directorate raided it.", [("Enforcement Directorate", None)]),
+        ("Data from Kestrin Research show it.", [("Kestrin Research", None)]),
+        (
+            "The Department for Promotion of Industry and Internal Trade (DPIIT) cleared it.",
+            [("Department for Promotion of Industry and Internal Trade", "DPIIT")],
+        ),
+        ("Kestrin Systems makes phones.", []),  # a firm: no institution noun heads it
+        ("Kestrin Board Games grew.", []),  # "Board" does not head this name
+    ],
+)
+def test_institutions(sentence: str, found: list[tuple[str, str | None]]) -> None:
+    assert institutions(sentence) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "It is a beneficiary of the production-linked incentive (PLI) scheme for mobile "
+            "phones, the filing said.",
+            ["production-linked incentive (PLI) scheme for mobile phones"],
+        ),
+        (
+            "It applied under the TLI scheme for IT hardware last year.",
+            ["TLI scheme for IT hardware"],
+        ),
+        ("It joined the TLI scheme for phones and the ECMS.", ["TLI scheme for phones"]),
+        (
+            "The ₹9-crore Tarvin Component Manufacturing Scheme (TCMS) opened.",
+            ["Tarvin Component Manufacturing Scheme (TCMS)"],
+        ),
+        (
+            "Kestrin introduced the Tarvin-Linked Incentive program in 2020.",
+            ["Tarvin-Linked Incentive program"],
+        ),
+        ("The scheme ended.", []),  # a program noun alone names no program
+        ("The government’s Tarvin Mission grew.", ["Tarvin Mission"]),
+    ],
+)
+def test_program_names(sentence: str, found: list[str]) -> None:
+    assert program_names(sentence) == found

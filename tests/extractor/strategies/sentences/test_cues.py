@@ -9,6 +9,7 @@ import pytest
 from extractor.strategies.sentences.cues import (
     brand_first,
     coordinated,
+    destinations,
     facility_location,
     its_unit,
     listed_as_peers,
@@ -475,3 +476,22 @@ def test_named_as_unit_heads_its_phrase(sentence: str, expected: bool) -> None:
 def test_coordinated(text: str, name: str, expected: list[str]) -> None:
     names = ["Qorvane", "Brindle", "Brindle India", "Tessaly", "Vexa"]
     assert coordinated(text, name, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "places"),
+    [
+        (
+            "It will export phones to Nepal, Bangladesh and Sri Lanka.",
+            ["Nepal", "Bangladesh", "Sri Lanka"],
+        ),
+        (
+            "It ships mainly to Thailand, Malaysia and the Philippines.",
+            ["Thailand", "Malaysia", "the Philippines"],
+        ),
+        ("It sells to West Asia and even to Africa.", ["West Asia", "Africa"]),
+        ("It supplies phones to Kestrin and Brindle.", []),  # no known place: firms, not places
+    ],
+)
+def test_destinations(sentence: str, places: list[str]) -> None:
+    assert destinations(sentence) == places

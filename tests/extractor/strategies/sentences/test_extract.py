@@ -197,3 +197,12 @@ def test_a_titled_name_is_a_person_even_where_the_model_named_it_a_company() -> 
     found = _read(caller, sentence).sentences[0]
     assert (found.people, found.companies) == (["Arun Dev", "Mira Talwen"], [])
     assert ("people", sentence) not in caller.asked  # no cue word: found by the title alone
+
+
+def test_a_body_named_by_its_head_noun_is_an_organization_not_a_company() -> None:
+    sentence = "The Tarvin Cellular & Electronics Association (TCEA) and Kestrin Systems met."
+    caller = _RelationCaller({sentence: ["TCEA", "Kestrin Systems"]})
+    found = _read(caller, sentence).sentences[0]
+    assert found.companies == ["Kestrin Systems"]
+    assert found.organizations == ["Tarvin Cellular & Electronics Association"]
+    assert found.institutions == [("Tarvin Cellular & Electronics Association", "TCEA")]

@@ -33,6 +33,7 @@ from extractor.strategies.sentences.names import (
     program_tail,
     snap,
     split_conjunction,
+    without_determiner,
     without_title,
 )
 from extractor_schemas.records import ArticleRecord
@@ -371,3 +372,36 @@ def test_a_persons_name_drops_the_title_copied_with_it(answer: str, name: str) -
 def test_a_personal_name_holds_no_word_the_article_writes_lowercase(name: str, ok: bool) -> None:
     common = common_words("Shipments of electronics rose sharply. The firm grew.")
     assert (person_problem(name, common) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("Norvale Systems", None),
+        ("Norvale group", None),  # a legal form may be lowercase
+        ("Ministry of Electronics and Information Technology", None),  # connectors
+        ("Mumbai-based family office", "holds a common noun"),
+        ("Total disbursals", "holds a common noun"),
+        ("Appliances", "writes lowercase"),  # the article writes "appliances"
+        ("We", "writes lowercase"),
+        ("Kestrin", None),
+    ],
+)
+def test_a_firms_name_is_a_proper_name(name: str, problem: str | None) -> None:
+    common = common_words("We make appliances, and we grew.")
+    found = company_problem(name, common)
+    assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("All Norvale", "Norvale"),
+        ("its Norvale unit", "Norvale unit"),
+        ("The Norvale Times", "The Norvale Times"),  # "the" can begin a name
+        ("All", "All"),
+        ("Norvale", "Norvale"),
+    ],
+)
+def test_without_determiner(name: str, bare: str) -> None:
+    assert without_determiner(name) == bare
