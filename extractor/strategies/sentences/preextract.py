@@ -357,19 +357,21 @@ def _worded_range(sentence: str, offset: int, amount: Amount) -> Amount | None:
     return replace(amount, start=offset + low.start(), raw=raw, value=value)
 
 
-# A hedge before a count: guidelines keep it in raw ("about 20 million units").
-_COUNT_HEDGE = re.compile(
-    r"\b(?:about|around|nearly|roughly|approximately|almost|some|close to|an estimated)\s+$",
+# A word that qualifies the amount right before it: the guidelines keep it in raw ("about 20
+# million units", "about Rs 600 crore", "nearly 40%", "up to 20%", "less than 2%"). "up to"
+# after an inflected verb is the verb's particle ("scaled up to 60 million units"), no bound.
+_QUALIFIER = re.compile(
+    r"(?<![\w-])(?:about|around|nearly|roughly|approximately|almost|some|close to|an estimated|"
+    r"less than|(?<!\w(?:ed|ng|es) )(?<!\ws )up to)\s+$",
     re.IGNORECASE,
 )
 _HEDGE_REACH = 20
 
 
 def _with_hedge(amount: Amount, sentence: str, offset: int) -> Amount:
-    if amount.unit is not FigureUnit.COUNT:
-        return amount
+    """The amount with the qualifier written before it, if any, in its raw and span."""
     end = amount.start - offset
-    hedge = _COUNT_HEDGE.search(sentence, max(0, end - _HEDGE_REACH), end)
+    hedge = _QUALIFIER.search(sentence, max(0, end - _HEDGE_REACH), end)
     if hedge is None:
         return amount
     raw = sentence[hedge.start() : amount.end - offset]

@@ -436,7 +436,7 @@ FIGURE_CASES: list[tuple[str, Serialised, list[tuple[str, float, str, str]]]] = 
                 "companies": ["Brindle India"],
             },
         ],
-        [("other", 2e9, "$2 billion", VALUED)],
+        [("other", 2e9, "about $2 billion", VALUED)],
     ),
     (
         "the same number about two named firms is two figures",

@@ -24,7 +24,7 @@ from extractor_schemas import FigureMetric, FigureUnit, Modality
             FigureUnit.CURRENCY,
             "USD",
         ),
-        ("hit about [US]$60 billion", "[US]$60 billion", 6e10, FigureUnit.CURRENCY, "USD"),
+        ("hit about [US]$60 billion", "about [US]$60 billion", 6e10, FigureUnit.CURRENCY, "USD"),
         ("a 30-fold jump", "30-fold", 30, FigureUnit.MULTIPLE, None),
         ("It has 18,000 stores.", "18,000 stores", 18000, FigureUnit.COUNT, None),
     ],
@@ -538,3 +538,18 @@ def test_a_level_in_units_is_a_count(sentence: str, expected: list[tuple[str, fl
 def test_a_sum_takes_the_noun_of_its_own_clause(sentence: str, metrics: list[str]) -> None:
     found = find_amounts(sentence, 5)
     assert [metric_for(a, sentence, found, 5).value for a in found] == metrics
+
+
+@pytest.mark.parametrize(
+    ("sentence", "raw"),
+    [
+        ("Exports were about Rs 600 crore.", "about Rs 600 crore"),
+        ("It holds a share of nearly 40%.", "nearly 40%"),
+        ("It is in talks to sell up to 20% of the unit.", "up to 20%"),
+        ("Less than 2% of sales came from there.", "Less than 2%"),
+        ("It could be scaled up to 60 million units.", "60 million units"),  # a verb's particle
+        ("Revenue rose to Rs 600 crore.", "Rs 600 crore"),
+    ],
+)
+def test_the_qualifier_before_an_amount_stays_in_raw(sentence: str, raw: str) -> None:
+    assert [a.raw for a in find_amounts(sentence)] == [raw]
