@@ -44,11 +44,18 @@ from extractor.strategies.sentences.names import (
     person_problem,
     program_problem,
     snap,
+    speaker_in,
     split_conjunction,
     without_determiner,
     without_title,
 )
-from extractor.strategies.sentences.preextract import Amount, QuoteSpan, find_amounts, find_quotes
+from extractor.strategies.sentences.preextract import (
+    Amount,
+    QuoteSpan,
+    attribution,
+    find_amounts,
+    find_quotes,
+)
 from extractor_schemas.text import fold
 
 B = TypeVar("B", bound=BaseModel)
@@ -68,6 +75,8 @@ _CUES = {
     ),
     "export": re.compile(r"\bexport", re.IGNORECASE),
 }
+# The most text between two quotations of one speaker's: the first one's attribution.
+_ATTRIBUTION_GAP = 160
 # Text addressed to the model, not the reader: an "ignore the instructions" clause or an embedded
 # JSON object. A name found only there is what a prompt injection asked for; grounding cannot
 # refuse it, because the injection spells the name out in the article itself.
@@ -259,17 +268,40 @@ async def read_article(
         sentences.append(await reader.read(document, chunk.focus, context))
     quotes: list[tuple[QuoteSpan, str]] = []
     speaker: str | None = None
+    people = list(dict.fromkeys(n for s in sentences for n in s.people))
+    previous: QuoteSpan | None = None
     for quote in find_quotes(document, *main):
-        if not quote.continued:  # a carried-on paragraph is the same speaker's: not asked again
-            nearby = [
-                s
-                for s in sentences
-                if s.span.end >= quote.start - 200 and s.span.start <= quote.end + 200
-            ]
-            speaker = await reader.speaker(document, quote, _speaker_candidates(nearby))
+        # A carried-on paragraph is the same speaker's, and so is a quotation that resumes right
+        # after the previous one's attribution ("“…,” said X. “…”"): neither is asked again.
+        if not quote.continued and not _resumes(document, previous, quote, speaker):
+            said = attribution(document, quote)
+            speaker = speaker_in(said, people) if said else None
+            if speaker is None:
+                nearby = [
+                    s
+                    for s in sentences
+                    if s.span.end >= quote.start - 200 and s.span.start <= quote.end + 200
+                ]
+                speaker = await reader.speaker(document, quote, _speaker_candidates(nearby))
         if speaker:
             quotes.append((quote, speaker))
+        previous = quote
     return ArticleFindings(sentences, quotes, reader.unanswered)
+
+
+def _resumes(
+    document: str, previous: QuoteSpan | None, quote: QuoteSpan, speaker: str | None
+) -> bool:
+    """Whether a quotation resumes the one before within its paragraph, with nothing between
+    them but that one's attribution, and no attribution of its own."""
+    if previous is None or speaker is None or attribution(document, quote) is not None:
+        return False
+    between = document[previous.end : quote.start]
+    return (
+        "\n" not in between
+        and len(between) <= _ATTRIBUTION_GAP
+        and attribution(document, previous) is not None
+    )
 
 
 def may_name_anyone(sentence: str, common: frozenset[str]) -> bool:

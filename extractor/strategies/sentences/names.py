@@ -29,6 +29,7 @@ __all__ = [
     "program_tail",
     "same_person",
     "snap",
+    "speaker_in",
     "split_conjunction",
     "without_determiner",
     "without_title",
@@ -272,3 +273,35 @@ def without_title(name: str) -> str:
     if not titled or len(words) - titled[-1] - 1 < 2:
         return name
     return " ".join(words[titled[-1] + 1 :])
+
+
+def speaker_in(who: str, people: list[str]) -> str | None:
+    """The speaker an attribution names (`preextract.attribution`), if the text settles it.
+
+    A person of the article named in it ("Rajeev Nanda, chief financial officer of …", "MeitY
+    joint secretary Anand Prakash"), the fullest form first; a surname alone, when one person of
+    the article bears it ("Bhardwaj"); or a source the story describes instead of naming ("an
+    industry executive", "a Vivo India spokesperson"), which is the speaker as written. A
+    pronoun or a document ("the filing") is left to the model.
+    """
+    # The first named, the fullest form at a place: "Dixon vice-chairman Atul B Lall in a
+    # statement, which referred to … Narendra Modi" is Atul B Lall's.
+    named = sorted(
+        ((at, -len(p), p) for p in people if (at := _position(p, who)) is not None),
+    )
+    if named:
+        return named[0][2]
+    if re.fullmatch(r"[A-Z][\w’'-]+", who):
+        bearers = {p for p in people if len(p.split()) > 1 and fold(p.split()[-1]) == fold(who)}
+        fullest = max(bearers, key=len, default=None)
+        if fullest is not None and all(same_person(p, fullest) or p == fullest for p in bearers):
+            return fullest
+        return None
+    if re.match(r"(?:an?)\s", who, re.IGNORECASE):
+        return who
+    return None
+
+
+def _position(name: str, text: str) -> int | None:
+    found = find(text, name)
+    return found[0] if found else None

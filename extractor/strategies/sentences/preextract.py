@@ -697,3 +697,29 @@ def find_quotes(text: str, start: int, end: int) -> list[QuoteSpan]:
             pos = text.index(inner, inner_start)
             quotes.append(QuoteSpan(pos, pos + len(inner), inner, continued))
     return quotes
+
+
+# How a news story attributes a quotation: "…,” said WHO." / "…,” WHO said" after it, or
+# "WHO said: “…" before it. WHO is what the attribution names, read as far as its clause goes.
+_SPEECH = r"(?:said|says|added|adds|told|tells|stated|noted|explained|wrote)"
+_AFTER_CLOSE = r"^[,.]?\s*[”\"']\s*,?\s*"
+# WHO ends at the clause's end: a semicolon, a colon, a quote mark, or a period that does not
+# close an initial ("Atul B. Lall").
+_WHO = r"(?P<who>[^;:“”\"\n]{2,160}?)"
+_WHO_END = r"(?:(?<!\b[A-Z])\.|[;:“\"\n]|$)"
+_SAID_WHO = re.compile(rf"{_AFTER_CLOSE}{_SPEECH},?\s+{_WHO}\s*{_WHO_END}")
+_WHO_SAID = re.compile(rf"{_AFTER_CLOSE}(?P<who>[^.;:“”\"\n]{{1,120}}?)\s+{_SPEECH}\b")
+_WHO_SAID_BEFORE = re.compile(rf"(?P<who>[^.;:“”\"\n]{{2,160}}?),?\s+{_SPEECH}\s*[:,]\s*[“\"]$")
+_ATTRIBUTION_REACH = 200
+
+
+def attribution(text: str, quote: QuoteSpan) -> str | None:
+    """What the attribution of a quotation names ("Rajeev Nanda, chief financial officer of
+    Dixon", "an industry executive", "Bhardwaj"), or None where the text gives none beside it."""
+    after = text[quote.end : quote.end + _ATTRIBUTION_REACH]
+    for pattern in (_SAID_WHO, _WHO_SAID):
+        found = pattern.match(after)
+        if found:
+            return found.group("who").strip(" ,")
+    before = _WHO_SAID_BEFORE.search(text[max(0, quote.start - _ATTRIBUTION_REACH) : quote.start])
+    return before.group("who").strip(" ,") if before else None

@@ -206,3 +206,20 @@ def test_a_body_named_by_its_head_noun_is_an_organization_not_a_company() -> Non
     assert found.companies == ["Kestrin Systems"]
     assert found.organizations == ["Tarvin Cellular & Electronics Association"]
     assert found.institutions == [("Tarvin Cellular & Electronics Association", "TCEA")]
+
+
+def test_an_attributed_quotation_is_not_asked_and_its_resumption_keeps_the_speaker() -> None:
+    text = (
+        "Kestrin CEO Mira Talwen spoke on Monday.\n"
+        '"We will make phones here," said Mira Talwen, chief executive of Kestrin. "We will '
+        'export them too."\n'
+        '"The plan is a good one for the state," an industry executive said.'
+    )
+    caller = _RelationCaller({})
+    found = _read(caller, text)
+    assert [speaker for _, speaker in found.quotes] == [
+        "Mira Talwen",
+        "Mira Talwen",
+        "an industry executive",
+    ]
+    assert not any(task == "speaker" for task, _ in caller.asked)

@@ -32,6 +32,7 @@ from extractor.strategies.sentences.names import (
     program_problem,
     program_tail,
     snap,
+    speaker_in,
     split_conjunction,
     without_determiner,
     without_title,
@@ -405,3 +406,21 @@ def test_a_firms_name_is_a_proper_name(name: str, problem: str | None) -> None:
 )
 def test_without_determiner(name: str, bare: str) -> None:
     assert without_determiner(name) == bare
+
+
+@pytest.mark.parametrize(
+    ("who", "speaker"),
+    [
+        ("Mira Talwen, chief executive of Kestrin", "Mira Talwen"),
+        ("Kestrin vice-chairman Arun B Dev in a statement, which named Mira Talwen", "Arun B Dev"),
+        ("Talwen", "Mira Talwen"),  # a surname alone, one person of the article bears it
+        ("Dev", "Arun B Dev"),  # "Arun Dev" and "Arun B Dev" are one person
+        ("Rao", None),  # nobody of the article
+        ("an industry executive", "an industry executive"),  # a source described, as written
+        ("A Kestrin spokesperson", "A Kestrin spokesperson"),
+        ("he", None),
+        ("the filing", None),
+    ],
+)
+def test_speaker_in(who: str, speaker: str | None) -> None:
+    assert speaker_in(who, ["Mira Talwen", "Arun B Dev", "Arun Dev"]) == speaker

@@ -3,6 +3,7 @@
 import pytest
 
 from extractor.strategies.sentences.preextract import (
+    attribution,
     find_amounts,
     find_quotes,
     metric_for,
@@ -553,3 +554,35 @@ def test_a_sum_takes_the_noun_of_its_own_clause(sentence: str, metrics: list[str
 )
 def test_the_qualifier_before_an_amount_stays_in_raw(sentence: str, raw: str) -> None:
     assert [a.raw for a in find_amounts(sentence)] == [raw]
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            '"It works well," said Mira Talwen, chief executive of Kestrin. More text.',
+            "Mira Talwen, chief executive of Kestrin",
+        ),
+        ('"It works well," Talwen said. More text.', "Talwen"),
+        (
+            '"It works well," an industry executive said, requesting anonymity.',
+            "an industry executive",
+        ),
+        (
+            '"It works well," said a senior executive at a Noida-based firm. More.',
+            "a senior executive at a Noida-based firm",
+        ),
+        (
+            '"It works well," said, Arun B. Dev, Vice Chairman & MD, Kestrin (India).',
+            "Arun B. Dev, Vice Chairman & MD, Kestrin (India)",
+        ),
+        (
+            'In a statement, Mira Talwen, director at Kestrin, said:\n\n"It works well for us."',
+            "In a statement, Mira Talwen, director at Kestrin",
+        ),
+        ('Kestrin grew. "It works well for us." Shares rose.', None),  # no attribution beside it
+    ],
+)
+def test_attribution(text: str, who: str | None) -> None:
+    (quote,) = find_quotes(text, 0, len(text))
+    assert attribution(text, quote) == who
