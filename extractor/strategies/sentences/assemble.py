@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from extractor.isolate import MainArticle
 from extractor.strategies.sentences.answers import DealAnswer
+from extractor.strategies.sentences.candidates import is_title_word
 from extractor.strategies.sentences.cues import (
     EXPORT_STATUS,
     ORGANIZATION_KINDS,
@@ -260,8 +261,21 @@ def _organizations(findings: ArticleFindings, resolve: dict[str, str]) -> list[O
     return [
         Organization(name=n, aliases=short.get(n, []), kind=_org_kind(n), evidence=s.text)
         for n, s in _named(findings, "organizations", resolve).items()
-        if fold(n) not in aliases
+        if fold(n) not in aliases and not _not_a_body(n, findings, resolve)
     ]
+
+
+def _not_a_body(name: str, findings: ArticleFindings, resolve: dict[str, str]) -> bool:
+    """A name the model gave as an organization that the article shows is something else: one
+    of its firms ("Dixon Technologies" of "Dixon Technologies (India)"), a word of a person's
+    full name ("Lall"), or a title ("Dixon vice-chairman")."""
+    firms = {core_name(c) for c in resolve.values()}
+    person_words = {fold(w) for s in findings.sentences for p in s.people for w in p.split()}
+    return (
+        core_name(name) in firms
+        or fold(name) in person_words
+        or any(is_title_word(w) for w in name.split())
+    )
 
 
 def _people(findings: ArticleFindings, resolve: dict[str, str]) -> list[Person]:

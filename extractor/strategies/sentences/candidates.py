@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from extractor_schemas.text import is_corporate_suffix
 
 __all__ = [
+    "INSTITUTION_NOUNS",
     "candidates",
     "common_words",
     "institutions",

@@ -100,8 +100,8 @@ ORGANIZATION_KINDS = CueTable[OrganizationKind](
             r"aayog|agency|authority|commission|department|bureau",
             OrganizationKind.GOVERNMENT_AGENCY,
         ),
-        (r"research|counterpoint|idc|canalys", OrganizationKind.RESEARCH_FIRM),
-        (r"bloomberg|reuters|times|news", OrganizationKind.MEDIA),
+        (r"research|analytics|insights|consult\w*", OrganizationKind.RESEARCH_FIRM),
+        (r"times|news|media|press|journal|herald|daily|wire", OrganizationKind.MEDIA),
     )
 )
 

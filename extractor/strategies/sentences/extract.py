@@ -28,6 +28,7 @@ from extractor.strategies.sentences.answers import (
     speaker_model,
 )
 from extractor.strategies.sentences.candidates import (
+    INSTITUTION_NOUNS,
     candidates,
     common_words,
     institutions,
@@ -65,10 +66,12 @@ _CUES = {
         r"\b(said|says|told|chairman|director|minister|officer|analyst|CEO|MD|"
         r"founder|chief|president|head|Prime)\b"
     ),
+    # A body's head noun: never the name of one body, which would only find the bodies of the
+    # articles it was read from. (Asking also where a source is cited, "according to", "data
+    # from", asked 41 more questions and cost dev organizations 0.553 -> 0.441 partial credit.)
     "organizations": re.compile(
-        r"\b(Association|Ministry|Registrar|Exchange|Aayog|government|"
-        r"research\w*|agenc\w+|Bloomberg|Reuters|Council|Authority|"
-        r"Commission|Bureau|Department|RoC)\b"
+        rf"\b(?:{'|'.join(sorted(INSTITUTION_NOUNS))}|research\w*|government|agenc\w+)\b",
+        re.IGNORECASE,
     ),
     "programs": re.compile(
         r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b", re.IGNORECASE

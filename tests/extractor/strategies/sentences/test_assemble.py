@@ -622,3 +622,17 @@ def test_a_shorter_mention_of_a_program_is_the_same_program(
     main = MainArticle((Paragraph(0, len(document)),))
     record = assemble("doc", main, ArticleFindings(sentences, [], []))
     assert [p.name for p in record.programs] == kept
+
+
+def test_an_organization_answer_that_is_a_firm_a_surname_or_a_title_is_dropped() -> None:
+    text = "Kestrin Systems MD Arun Dev met the Tarvin Board."
+    found = SentenceFindings(
+        Span(0, len(text)),
+        text,
+        ["Kestrin Systems"],
+        people=["Arun Dev"],
+        organizations=["Kestrin Systems", "Dev", "Kestrin MD", "Tarvin Board"],
+    )
+    main = MainArticle((Paragraph(0, len(text)),))
+    record = assemble("doc", main, ArticleFindings([found], [], []))
+    assert [o.name for o in record.organizations] == ["Tarvin Board"]

@@ -223,3 +223,19 @@ def test_an_attributed_quotation_is_not_asked_and_its_resumption_keeps_the_speak
         "an industry executive",
     ]
     assert not any(task == "speaker" for task, _ in caller.asked)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asked"),
+    [
+        ("The Tarvin Commission fined Kestrin Systems.", True),  # a body's head noun
+        ("Kestrin Systems told the Tarvin government so.", True),
+        ("Kestrin Systems told Brindle so.", False),  # no body's noun: a name alone is no cue
+    ],
+)
+def test_the_organizations_question_is_asked_where_a_bodys_noun_stands(
+    sentence: str, asked: bool
+) -> None:
+    caller = _RelationCaller({sentence: ["Kestrin Systems"]})
+    _read(caller, sentence)
+    assert (("organizations", sentence) in caller.asked) is asked
