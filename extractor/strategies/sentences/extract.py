@@ -74,7 +74,7 @@ _CUES = {
         re.IGNORECASE,
     ),
     "programs": re.compile(
-        r"\b(scheme|program|programme|initiative|incentives?|policy|PLI)\b", re.IGNORECASE
+        r"\b(scheme|program|programme|initiative|incentives?|policy)\b", re.IGNORECASE
     ),
     "export": re.compile(r"\bexport", re.IGNORECASE),
 }

@@ -50,7 +50,7 @@ _ORG_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PROGRAM_WORDS = re.compile(
-    r"\b(scheme|programm?e?|initiative|incentives?|policy|mission|plan|PLI)\b", re.IGNORECASE
+    r"\b(scheme|programm?e?|initiative|incentives?|policy|mission|plan)\b", re.IGNORECASE
 )
 _COUNTRY_TAIL = re.compile(r"\s*\(?(india|china)\)?$")
 
