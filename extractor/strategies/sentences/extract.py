@@ -36,7 +36,7 @@ from extractor.strategies.sentences.candidates import (
     program_names,
     titled_people,
 )
-from extractor.strategies.sentences.cues import refers_back, states_relation
+from extractor.strategies.sentences.cues import coordinated, refers_back, states_relation
 from extractor.strategies.sentences.names import (
     company_problem,
     full_program_name,
@@ -202,6 +202,7 @@ class SentenceReader:
         named = may_name_anyone(found.text, common)
         if named:
             found.companies = await self._names("companies", found, common)
+            add_coordinated_firms(found, common)
         for task in ("people", "organizations", "programs"):
             if _CUES[task].search(found.text) and (named or task == "programs"):
                 setattr(found, task, await self._names(task, found, common))
@@ -354,7 +355,11 @@ def add_institutions(found: SentenceFindings, common: frozenset[str]) -> None:
             continue
         found.institutions.append((name, short))
         forms = {fold(name)} | ({fold(short)} if short else set())
-        found.companies = [c for c in found.companies if fold(c) not in forms]
+        found.companies = [
+            c
+            for c in found.companies
+            if fold(c) not in forms and not fold(c).startswith(fold(name))
+        ]
         found.organizations = [o for o in found.organizations if fold(o) not in forms]
         found.organizations.append(name)
 
@@ -368,3 +373,27 @@ def add_program_names(found: SentenceFindings) -> None:
             continue
         found.programs = [p for p in found.programs if fold(p) not in fold(name)]
         found.programs.append(name)
+
+
+def add_coordinated_firms(found: SentenceFindings, common: frozenset[str]) -> None:
+    """Adds the names a list joins to a firm the model named: a list is of one sort, so in
+    "Padget assembles phones for Xiaomi and Motorola" Motorola is a firm too. The 270M model
+    often copies the first one or two members of a list and stops.
+    """
+    spans = candidates(model_text(found.text), common)
+    taken = {fold(c) for c in found.companies}
+    for firm in list(found.companies):
+        for member in coordinated(model_text(found.text), firm, spans):
+            if (
+                fold(member) not in taken
+                and occurs(member, found.text)
+                and company_problem(member, common) is None
+                and not _opens_with(found.text, member)
+            ):
+                found.companies.append(member)
+                taken.add(fold(member))
+
+
+def _opens_with(sentence: str, word: str) -> bool:
+    """ "Separately, Xiaomi and …": a sentence adverb before a comma, not a list member."""
+    return re.match(rf"\s*{re.escape(word)}\s*,", sentence) is not None and " " not in word

@@ -239,3 +239,27 @@ def test_the_organizations_question_is_asked_where_a_bodys_noun_stands(
     caller = _RelationCaller({sentence: ["Kestrin Systems"]})
     _read(caller, sentence)
     assert (("organizations", sentence) in caller.asked) is asked
+
+
+@pytest.mark.parametrize(
+    ("sentence", "answer", "companies"),
+    [
+        (
+            "Qorvane assembles phones for Brindle and Tessaly.",
+            ["Qorvane", "Brindle"],
+            ["Qorvane", "Brindle", "Tessaly"],
+        ),
+        (
+            "Qorvane makes phones for Brindle, Tessaly and Vexa Mobile.",
+            ["Qorvane", "Tessaly"],
+            ["Qorvane", "Tessaly", "Brindle", "Vexa Mobile"],
+        ),
+        ("Separately, Brindle and Tessaly met.", ["Tessaly"], ["Tessaly", "Brindle"]),
+        ("Brindle ships phones to Nepal and Bangladesh.", ["Brindle"], ["Brindle"]),  # places
+    ],
+)
+def test_a_list_joined_to_a_firm_is_of_firms(
+    sentence: str, answer: list[str], companies: list[str]
+) -> None:
+    caller = _RelationCaller({sentence: answer})
+    assert _read(caller, sentence).sentences[0].companies == companies
