@@ -22,6 +22,7 @@ from extractor.strategies.sentences.cues import (
     brand_first,
     coordinated,
     destinations,
+    exporters,
     facility_location,
     its_unit,
     listed_as_peers,
@@ -51,6 +52,7 @@ from extractor_schemas import (
     CompanyRole,
     Equivalent,
     ExportActivity,
+    ExportStatus,
     Figure,
     FigureUnit,
     Organization,
@@ -400,31 +402,36 @@ def _add_partnership(
 
 
 def _exports(findings: ArticleFindings, resolve: dict[str, str]) -> list[ExportActivity]:
+    """One record per exporter: the firm the model chose, and each firm the grammar makes the
+    subject of an export verb (`cues.exporters`), the first sentence that says so keeping it."""
     seen: dict[str, ExportActivity] = {}
     for s in findings.sentences:
-        if s.export is None:
-            continue
+        chosen = resolve.get(fold(s.export.exporter)) if s.export is not None else None
+        by_grammar = [resolve[fold(n)] for n in exporters(s.text, _named_in(s, resolve))]
+        places = destinations(s.text)
+        if s.export is not None and not places:
+            places = [d for d in s.export.destinations if d.strip() and occurs(d, s.text)]
         origin = _FROM_COUNTRY.search(s.text)
-        exporter = resolve.get(fold(s.export.exporter))
-        if exporter is None:  # a person named as the exporter (`_without_non_firms`)
-            continue
-        places = destinations(s.text) or [
-            d for d in s.export.destinations if d.strip() and occurs(d, s.text)
-        ]
         origin_code = _COUNTRY_CODES[origin.group(1)] if origin else "IN"
         # Goods shipped from a country do not go to it ("exports from India … to India").
         places = [p for p in places if _COUNTRY_CODES.get(p) != origin_code]
-        seen.setdefault(
-            exporter,
-            ExportActivity(
-                exporter=exporter,
-                origin_country=origin_code,
-                destinations=places,
-                products=product_categories(s.text),
-                status=EXPORT_STATUS.first(s.text) or s.export.status,
-                evidence=s.text,
-            ),
+        status = EXPORT_STATUS.first(s.text) or (
+            s.export.status if s.export is not None else ExportStatus.ONGOING
         )
+        # A ship verb is an export only where the goods go abroad.
+        said = [e for e in by_grammar if places or "export" in s.text.lower()]
+        for exporter in dict.fromkeys([*([chosen] if chosen else []), *said]):
+            seen.setdefault(
+                exporter,
+                ExportActivity(
+                    exporter=exporter,
+                    origin_country=origin_code,
+                    destinations=places,
+                    products=product_categories(s.text),
+                    status=status,
+                    evidence=s.text,
+                ),
+            )
     return list(seen.values())
 
 

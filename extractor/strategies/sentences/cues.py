@@ -582,6 +582,31 @@ def coordinated(text: str, name: str, names: Sequence[str]) -> list[str]:
     return [name]
 
 
+# A subject's export verb: "X exported", "X has been exporting", "X will start exporting",
+# "X, which makes …, started exporting", "X also exports"; "X shipped … to" is an export where
+# the sentence names a destination abroad (the caller checks that).
+_EXPORT_VERB = re.compile(
+    r"^(?:,[^.;,]{1,120},)?\s+(?:(?:also|has|have|had|been|will|would|now|already|plans? to|"
+    r"started|starts|began|begins|begin|start|to)\s+){0,4}"
+    r"(?:export(?:s|ed|ing)?|ship(?:s|ped|ping)?)\b",
+    re.IGNORECASE,
+)
+_EXPORTS_OF = re.compile(r"\bexports\s+(?:by|of|from)\s+$", re.IGNORECASE)
+
+
+def exporters(text: str, names: Sequence[str]) -> list[str]:
+    """The firms a sentence says export, by grammar: the subject of an export verb ("Samsung
+    exported handsets", "Realme, which makes …, started exporting") or what "exports by"
+    names. The 270M model is asked for one exporter per sentence and picks among all firms."""
+    found = []
+    for name in names:
+        for at, end in mentions(text, name):
+            if _EXPORT_VERB.match(text[end:]) or _EXPORTS_OF.search(text[max(0, at - 20) : at]):
+                found.append(name)
+                break
+    return found
+
+
 # --- Facility: where a partnership's work is done ---------------------------------------------
 
 # A site of work, as opposed to the firm's base ("Noida-based" names where the firm sits, not

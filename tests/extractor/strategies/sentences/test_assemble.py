@@ -636,3 +636,18 @@ def test_an_organization_answer_that_is_a_firm_a_surname_or_a_title_is_dropped()
     main = MainArticle((Paragraph(0, len(text)),))
     record = assemble("doc", main, ArticleFindings([found], [], []))
     assert [o.name for o in record.organizations] == ["Tarvin Board"]
+
+
+@pytest.mark.parametrize(
+    ("text", "exporters"),
+    [
+        ("Brindle exported phones to Nepal and Bangladesh.", ["Brindle"]),
+        ("Brindle shipped phones to Nepal and Bangladesh.", ["Brindle"]),
+        ("Brindle shipped phones to its stores.", []),  # no destination abroad, no export
+    ],
+)
+def test_the_subject_of_an_export_verb_is_an_exporter(text: str, exporters: list[str]) -> None:
+    found = SentenceFindings(Span(0, len(text)), text, ["Brindle"])
+    main = MainArticle((Paragraph(0, len(text)),))
+    record = assemble("doc", main, ArticleFindings([found], [], []))
+    assert [e.exporter for e in record.export_activities] == exporters

@@ -10,6 +10,7 @@ from extractor.strategies.sentences.cues import (
     brand_first,
     coordinated,
     destinations,
+    exporters,
     facility_location,
     its_unit,
     listed_as_peers,
@@ -495,3 +496,22 @@ def test_coordinated(text: str, name: str, expected: list[str]) -> None:
 )
 def test_destinations(sentence: str, places: list[str]) -> None:
     assert destinations(sentence) == places
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Brindle exported handsets worth Rs 10 crore.", ["Brindle"]),
+        (
+            "Brindle, which makes its phones at a Tarvin plant, started exporting to Nepal.",
+            ["Brindle"],
+        ),
+        ("Brindle will also start exporting televisions.", ["Brindle"]),
+        ("Brindle shipped its first batch to Nepal.", ["Brindle"]),
+        ("The rise came from exports by Brindle, which grew.", ["Brindle"]),
+        ("Brindle makes phones that Tessaly exports.", ["Tessaly"]),  # the verb's own subject
+        ("Brindle said exports grew.", []),  # no firm is the subject of the export verb
+    ],
+)
+def test_exporters(sentence: str, found: list[str]) -> None:
+    assert exporters(sentence, ["Brindle", "Tessaly"]) == found
