@@ -190,7 +190,7 @@ def _without_non_firms(findings: ArticleFindings) -> ArticleFindings:
     not_firms = (
         {fold(n) for s in findings.sentences for n in s.titled}
         | {fold(n) for s in findings.sentences for pair in s.institutions for n in pair if n}
-        | {fold(w) for s in findings.sentences for p in s.people for w in p.split()}
+        | _person_words(findings)
         | {fold(p) for s in findings.sentences if (p := facility_location(s.text, firms))}
     )
     sentences = [
@@ -201,8 +201,6 @@ def _without_non_firms(findings: ArticleFindings) -> ArticleFindings:
 
 
 def _companies(findings: ArticleFindings) -> tuple[list[Company], dict[str, str]]:
-    # A name the model listed as a firm in one sentence is still a person where a title stands
-    # beside it in another ("… Sunita Das said", "additional secretary Sunita Das").
     groups = _merge_names(n for s in findings.sentences for n in s.companies)
     resolve = _resolver(groups)
     parents = _parents(findings, resolve)
@@ -260,19 +258,25 @@ def _organizations(findings: ArticleFindings, resolve: dict[str, str]) -> list[O
             if form and form not in short.setdefault(name, []):
                 short[name].append(form)
     aliases = {fold(a) for forms in short.values() for a in forms}
+    firms = {core_name(c) for c in resolve.values()}
+    person_words = _person_words(findings)
     return [
         Organization(name=n, aliases=short.get(n, []), kind=_org_kind(n), evidence=s.text)
         for n, s in _named(findings, "organizations", resolve).items()
-        if fold(n) not in aliases and not _not_a_body(n, findings, resolve)
+        if fold(n) not in aliases and not _not_a_body(n, firms, person_words)
     ]
 
 
-def _not_a_body(name: str, findings: ArticleFindings, resolve: dict[str, str]) -> bool:
+def _person_words(findings: ArticleFindings) -> set[str]:
+    """Each word, folded, of the article's personal names: "Sethi" or "Lall" alone is that
+    person named again, neither a firm nor a body."""
+    return {fold(w) for s in findings.sentences for p in s.people for w in p.split()}
+
+
+def _not_a_body(name: str, firms: set[str], person_words: set[str]) -> bool:
     """A name the model gave as an organization that the article shows is something else: one
-    of its firms ("Dixon Technologies" of "Dixon Technologies (India)"), a word of a person's
-    full name ("Lall"), or a title ("Dixon vice-chairman")."""
-    firms = {core_name(c) for c in resolve.values()}
-    person_words = {fold(w) for s in findings.sentences for p in s.people for w in p.split()}
+    of its firms (by `core_name`: "Dixon Technologies" of "Dixon Technologies (India)"), a word
+    of a person's name ("Lall"), or a title ("Dixon vice-chairman")."""
     return (
         core_name(name) in firms
         or fold(name) in person_words
